@@ -1,0 +1,63 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Shop.Hosting;
+
+/// <summary>Runs an app's function classes on a plain ASP.NET Core host, for machines without Functions Core Tools (DESIGN §3).</summary>
+public static class DevelopmentHost
+{
+    public const string Flag = "--dev-host";
+
+    public static bool IsRequested(string[] args) => args.Contains(Flag, StringComparer.Ordinal);
+
+    /// <summary>Every <c>[Function]</c> method of the assembly with its trigger, read from the attributes only.</summary>
+    public static IReadOnlyList<FunctionDescriptor> Discover(Assembly functionsAssembly) => FunctionDiscovery.Discover(functionsAssembly);
+
+    /// <summary>Builds (does not run) a web app serving the HTTP functions on their routes and running the timer functions on their schedules.</summary>
+    public static WebApplication Build(string[] args, Assembly functionsAssembly, Action<IHostApplicationBuilder> configureServices) =>
+        Build(args, Discover(functionsAssembly), configureServices);
+
+    internal static WebApplication Build(string[] args, IReadOnlyList<FunctionDescriptor> functions, Action<IHostApplicationBuilder> configureServices)
+    {
+        // Bind every function before building anything, so an unsupported signature stops startup naming the function.
+        var endpoints = functions
+            .Select(f => f.Trigger is HttpFunctionTrigger http ? HttpFunctionEndpoint.Create(f, http) : null)
+            .OfType<HttpFunctionEndpoint>()
+            .ToList();
+        var timers = functions
+            .Select(f => f.Trigger is TimerFunctionTrigger timer ? TimerFunction.Create(f, timer) : null)
+            .OfType<TimerFunction>()
+            .ToList();
+
+        var builder = WebApplication.CreateBuilder(args.Where(arg => arg != Flag).ToArray());
+        configureServices(builder);
+
+        foreach (var type in functions.Where(f => !f.Method.IsStatic).Select(f => f.Type).Distinct())
+        {
+            // Scoped like the Functions host's per-invocation instances; an app's own registration wins.
+            builder.Services.TryAddScoped(type);
+        }
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        foreach (var timer in timers)
+        {
+            builder.Services.AddSingleton<IHostedService>(services => ActivatorUtilities.CreateInstance<TimerFunctionService>(services, timer));
+        }
+
+        var app = builder.Build();
+        app.UseMiddleware<ExceptionProblemMiddleware>();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentHost).FullName!);
+        foreach (var endpoint in endpoints)
+        {
+            endpoint.Map(app);
+            HostingLog.HttpFunctionMapped(logger, endpoint.Name, endpoint.MethodsText, endpoint.Route);
+        }
+
+        return app;
+    }
+}

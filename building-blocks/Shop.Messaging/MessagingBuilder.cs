@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Shop.Contracts;
+using Shop.Messaging.Inbox;
+
+namespace Shop.Messaging;
+
+/// <summary>Chains the consumers of a service after <c>AddMessaging</c>.</summary>
+public sealed class MessagingBuilder
+{
+    private readonly ConsumerRegistry _registry;
+
+    internal MessagingBuilder(IHostApplicationBuilder builder, ConsumerRegistry registry)
+    {
+        Builder = builder;
+        _registry = registry;
+    }
+
+    public IHostApplicationBuilder Builder { get; }
+
+    /// <summary>Consumes <typeparamref name="TEvent"/> from the queue <see cref="ShopTopology"/> binds it to.</summary>
+    public MessagingBuilder AddConsumer<TEvent, THandler>()
+        where TEvent : class, IIntegrationEvent
+        where THandler : class, IMessageHandler<TEvent>
+    {
+        _registry.Add(ConsumerRegistration.For<TEvent, THandler>());
+        Builder.Services.AddScoped<THandler>();
+        return this;
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Shop.Messaging.Inbox;
+using Shop.Messaging.Outbox;
+using Shop.Messaging.Persistence;
+using Shop.Messaging.RabbitMq;
+
+namespace Shop.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// The service's PostgreSQL DbContext (pooled, with the outbox commit hook) from <c>ConnectionStrings:{connectionName}</c>,
+    /// migrated on start unless <c>Database:MigrateOnStart</c> is false.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TDbContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
+        builder.Services.TryAddSingleton<IOutboxSignal, OutboxSignal>();
+        builder.Services.TryAddSingleton<OutboxCommitInterceptor>();
+        builder.Services.AddDbContextPool<TDbContext>((services, options) => options
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>()));
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
+        builder.Services.AddHostedService<DatabaseMigrator<TDbContext>>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Outbox, relay, inbox and the RabbitMQ consumers of a service whose DbContext maps the messaging tables.
+    /// Reads <c>ConnectionStrings:{connectionName}</c> (an AMQP URI) and the <c>Messaging</c> section.
+    /// </summary>
+    public static MessagingBuilder AddMessaging<TDbContext>(this IHostApplicationBuilder builder, string connectionName)
+        where TDbContext : DbContext
+    {
+        var services = builder.Services;
+        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RabbitMqOptions>()
+            .BindConfiguration($"RabbitMq")
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = configuration.GetConnectionString(connectionName) ?? options.ConnectionString)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IOutboxSignal, OutboxSignal>();
+        services.AddScoped<IOutbox, OutboxWriter<TDbContext>>();
+        services.AddSingleton<RabbitMqConnection>();
+        services.AddSingleton<IMessagePublisher, RabbitMqPublisher>();
+        services.AddSingleton<IOutboxRelay, OutboxRelay<TDbContext>>();
+        services.AddSingleton<IMessagingCleanup, MessagingCleanup<TDbContext>>();
+        services.AddHostedService<OutboxRelayWorker>();
+
+        var registry = new ConsumerRegistry();
+        services.AddSingleton(registry);
+        services.AddScoped<IInboxProcessor, InboxProcessor<TDbContext>>();
+        services.AddHostedService<RabbitMqConsumerHost>();
+        return new MessagingBuilder(builder, registry);
+    }
+}

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Shop.Messaging;
+
+public sealed class MessagingOptions
+{
+    public const string SectionName = "Messaging";
+
+    /// <summary>Names this service in the inbox (the consumer column), in connection names and in logs.</summary>
+    [Required]
+    public string ServiceName { get; set; } = "";
+
+    /// <summary>Outbox rows published per relay round; each round awaits its confirms together.</summary>
+    [Range(1, 5000)]
+    public int RelayBatchSize { get; set; } = 200;
+
+    /// <summary>Unacknowledged deliveries the broker may push to this consumer.</summary>
+    [Range(1, 5000)]
+    public ushort Prefetch { get; set; } = 64;
+
+    /// <summary>Deliveries handled at once; each holds a database connection while it runs.</summary>
+    [Range(1, 256)]
+    public ushort ConsumerConcurrency { get; set; } = 8;
+
+    /// <summary>Attempts for a failure that is neither transient nor poison, before the message is dead-lettered.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Longest pause between retries of a transient failure (database or broker down).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long published outbox rows are kept before the cleanup deletes them.</summary>
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The deduplication window: a redelivery older than this is no longer recognised.</summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(7);
+}

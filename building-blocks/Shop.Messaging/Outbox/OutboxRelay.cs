@@ -1,0 +1,111 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Shop.Messaging.Persistence;
+
+namespace Shop.Messaging.Outbox;
+
+internal sealed class OutboxRelay<TDbContext>(
+    IServiceScopeFactory scopes,
+    IMessagePublisher publisher,
+    IOptions<MessagingOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxRelay<TDbContext>> logger) : IOutboxRelay
+    where TDbContext : DbContext
+{
+    // One relay at a time per database, across every instance of the app: rows leave in creation order.
+    private const long RelayLockKey = 0x5348_4F50_0001;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async Task<RelayResult> DrainAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var total = new RelayResult();
+            while (true)
+            {
+                var (fetched, round) = await RelayBatchAsync(cancellationToken);
+                total = new RelayResult(total.Published + round.Published, total.Failed + round.Failed);
+                if (fetched < options.Value.RelayBatchSize || round.Failed > 0)
+                {
+                    return total;
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<(int Fetched, RelayResult Result)> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({RelayLockKey})", cancellationToken);
+
+        var batchSize = options.Value.RelayBatchSize;
+        var batch = await db.Set<OutboxMessage>()
+            .FromSql($"SELECT * FROM outbox_messages WHERE published_at IS NULL ORDER BY sequence LIMIT {batchSize} FOR UPDATE")
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        if (batch.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return (0, default);
+        }
+
+        // The whole batch is in flight at once; each publish completes on its own confirm.
+        var outcomes = await Task.WhenAll(batch.Select(message => PublishAsync(message, cancellationToken)));
+
+        var published = new List<Guid>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i] is null)
+            {
+                published.Add(batch[i].Id);
+                continue;
+            }
+            var error = outcomes[i]!;
+            logger.LogWarning(error, "Outbox message {MessageId} ({Type}) for order {OrderId} was not confirmed; it stays for the next round",
+                batch[i].Id, batch[i].Type, batch[i].CorrelationId);
+            var text = Truncate($"{error.GetType().Name}: {error.Message}", 1000);
+            await db.Set<OutboxMessage>().Where(m => m.Id == batch[i].Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LastError, text), cancellationToken);
+        }
+
+        var now = clock.GetUtcNow();
+        if (published.Count > 0)
+        {
+            await db.Set<OutboxMessage>().Where(m => published.Contains(m.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.PublishedAt, now), cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogDebug("Relayed {Published} of {Fetched} outbox messages", published.Count, batch.Count);
+        return (batch.Count, new RelayResult(published.Count, batch.Count - published.Count));
+    }
+
+    private async Task<Exception?> PublishAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await publisher.PublishAsync(
+                new OutgoingMessage(message.Id, message.Type, message.Exchange, message.RoutingKey, Encoding.UTF8.GetBytes(message.Payload),
+                    message.CorrelationId, message.TraceParent, message.CreatedAt),
+                cancellationToken);
+            return null;
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Reported per row by the caller, which leaves the row unpublished.
+            return exception;
+        }
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+}

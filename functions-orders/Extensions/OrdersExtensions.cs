@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Shop.Contracts;
+using Shop.Messaging;
+using Shop.Orders.Data;
+using Shop.Orders.Features;
+
+namespace Shop.Orders.Extensions;
+
+public static class OrdersExtensions
+{
+    public const string DatabaseConnectionName = "Orders";
+    public const string BrokerConnectionName = "RabbitMq";
+
+    /// <summary>Everything the Orders app registers, for the Functions host and the development host alike.</summary>
+    public static IHostApplicationBuilder AddOrders(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<OrdersDbContext>(DatabaseConnectionName);
+        builder.AddMessaging<OrdersDbContext>(BrokerConnectionName)
+            .AddConsumer<PaymentCompleted, ApplyPaymentResult>()
+            .AddConsumer<PaymentFailed, ApplyPaymentResult>();
+        builder.Services.AddScoped<CreateOrderHandler>();
+        return builder;
+    }
+}

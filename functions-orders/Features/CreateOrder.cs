@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Shop.Api;
+using Shop.Contracts;
+using Shop.Messaging.Outbox;
+using Shop.Orders.Data;
+using Shop.Orders.Domain;
+
+namespace Shop.Orders.Features;
+
+public sealed class CreateOrderFunction(CreateOrderHandler handler)
+{
+    [Function("CreateOrder")]
+    public async Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (!ApiRequest.TryGetUserId(request, out var userId, out var problem)
+            || !ApiRequest.TryGetIdempotencyKey(request, out var idempotencyKey, out problem))
+        {
+            return problem;
+        }
+        var (amount, bodyProblem) = await ApiRequest.ReadAmountAsync(request, cancellationToken);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
+        var result = await handler.HandleAsync(new CreateOrder(userId, amount, idempotencyKey), cancellationToken);
+        return result.Order is null
+            ? ApiProblems.Conflict($"The {ApiLimits.IdempotencyKeyHeader} '{idempotencyKey}' was used for a different order.")
+            : TypedResults.Created($"/orders/{result.Order.Id}", result.Order);
+    }
+}
+
+public sealed record CreateOrder(long UserId, long Amount, string? IdempotencyKey);
+
+/// <param name="Order">The order, new or the one the idempotency key created before; null if that one differs.</param>
+public sealed record CreateOrderResult(OrderResponse? Order, bool Replayed);
+
+public sealed partial class CreateOrderHandler(OrdersDbContext db, IOutbox outbox, TimeProvider clock, ILogger<CreateOrderHandler> logger)
+{
+    public async Task<CreateOrderResult> HandleAsync(CreateOrder command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var order = new Order
+        {
+            Id = Guid.CreateVersion7(),
+            UserId = command.UserId,
+            Amount = command.Amount,
+            Status = OrderStatus.Pending,
+            IdempotencyKey = command.IdempotencyKey,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Orders.Add(order);
+        outbox.Enqueue(new OrderCreated(order.Id, order.UserId, order.Amount));
+        try
+        {
+            // One SaveChanges, one transaction: the order and its OrderCreated row commit together.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is PostgresException
+        {
+            SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: OrderConfiguration.IdempotencyIndex,
+        })
+        {
+            db.ChangeTracker.Clear();
+            var first = await db.Orders.AsNoTracking()
+                .SingleAsync(o => o.UserId == command.UserId && o.IdempotencyKey == command.IdempotencyKey, cancellationToken);
+            LogReplayed(first.Id, command.UserId);
+            return first.Amount == command.Amount
+                ? new CreateOrderResult(OrderResponse.From(first), Replayed: true)
+                : new CreateOrderResult(null, Replayed: true);
+        }
+        LogCreated(order.Id, order.UserId, order.Amount);
+        return new CreateOrderResult(OrderResponse.From(order), Replayed: false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} created for user {UserId}, amount {Amount}")]
+    private partial void LogCreated(Guid orderId, long userId, long amount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} of user {UserId} returned again for a repeated Idempotency-Key")]
+    private partial void LogReplayed(Guid orderId, long userId);
+}

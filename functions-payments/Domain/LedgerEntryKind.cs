@@ -1,0 +1,7 @@
+namespace Shop.Payments.Domain;
+
+public static class LedgerEntryKind
+{
+    public const string TopUp = "topup";
+    public const string Charge = "charge";
+}

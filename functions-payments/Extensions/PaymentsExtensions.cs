@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Shop.Contracts;
+using Shop.Messaging;
+using Shop.Payments.Data;
+using Shop.Payments.Features;
+
+namespace Shop.Payments.Extensions;
+
+public static class PaymentsExtensions
+{
+    public const string DatabaseConnectionName = "Payments";
+    public const string BrokerConnectionName = "RabbitMq";
+
+    /// <summary>Everything the Payments app registers, for the Functions host and the development host alike.</summary>
+    public static IHostApplicationBuilder AddPayments(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<PaymentsDbContext>(DatabaseConnectionName);
+        builder.AddMessaging<PaymentsDbContext>(BrokerConnectionName)
+            .AddConsumer<OrderCreated, ChargeOrder>();
+        builder.Services.AddScoped<AccountService>();
+        return builder;
+    }
+}

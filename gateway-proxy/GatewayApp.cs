@@ -1,0 +1,22 @@
+using Shop.Gateway.Extensions;
+
+namespace Shop.Gateway;
+
+/// <summary>Builds the gateway so the host and the tests run the very same application.</summary>
+public static class GatewayApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+
+        // appsettings.json holds the :8000 default; ASPNETCORE_URLS and --urls must still win over it.
+        builder.Configuration.AddEnvironmentVariables(prefix: "ASPNETCORE_");
+        builder.Configuration.AddCommandLine(args);
+
+        builder.AddGateway();
+
+        var app = builder.Build();
+        app.MapGateway();
+        return app;
+    }
+}

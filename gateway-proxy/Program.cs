@@ -1,0 +1,4 @@
+using Shop.Gateway;
+
+var app = GatewayApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Shop.Gateway.Tests.Infrastructure;
+
+/// <summary>A real Kestrel app on a free loopback port standing in for Orders or Payments: it answers every request with what it received.</summary>
+internal sealed class EchoBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EchoBackend(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<EchoBackend> StartAsync(string service, TimeSpan responseDelay = default)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
+
+        var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
+        app.MapGet("/health", () => Results.Json(new { status = "Healthy" }));
+        app.MapFallback("{**path}", async (HttpContext context) =>
+        {
+            await Task.Delay(responseDelay, context.RequestAborted);
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            var headers = context.Request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString());
+            return Results.Json(new EchoedRequest(
+                service,
+                context.Request.Method,
+                context.Request.Path.Value ?? "/",
+                context.Request.QueryString.Value ?? "",
+                headers,
+                body));
+        });
+
+        await app.StartAsync();
+        return new EchoBackend(app, new Uri(app.Urls.Single()));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

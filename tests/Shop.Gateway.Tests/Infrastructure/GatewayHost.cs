@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+
+namespace Shop.Gateway.Tests.Infrastructure;
+
+/// <summary>The real gateway, started in-process on a free loopback port and pointed at the given backends.</summary>
+internal sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayHost(WebApplication app, HttpClient client)
+    {
+        _app = app;
+        Client = client;
+    }
+
+    public HttpClient Client { get; }
+
+    public static async Task<GatewayHost> StartAsync(Uri orders, Uri payments, params string[] settings)
+    {
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--contentRoot={AppContext.BaseDirectory}",
+            $"--ReverseProxy:Clusters:orders:Destinations:primary:Address={orders}",
+            $"--ReverseProxy:Clusters:payments:Destinations:primary:Address={payments}",
+            .. settings.Select(setting => $"--{setting}"),
+        ];
+        var app = GatewayApp.Build(args);
+        await app.StartAsync();
+
+        // The test sends its own traceparent; the client must not replace it with one of its own.
+        var handler = new SocketsHttpHandler { ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator() };
+        var client = new HttpClient(handler) { BaseAddress = new Uri(app.Urls.Single()) };
+        return new GatewayHost(app, client);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

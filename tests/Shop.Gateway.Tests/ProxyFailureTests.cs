@@ -1,0 +1,46 @@
+using System.Net;
+using Shop.Gateway.Tests.Infrastructure;
+
+namespace Shop.Gateway.Tests;
+
+public sealed class ProxyFailureTests
+{
+    [Fact]
+    public async Task Backend_that_is_down_answers_502_problem_naming_the_service()
+    {
+        await using var payments = await EchoBackend.StartAsync("payments");
+        await using var gateway = await GatewayHost.StartAsync(UnusedPort.Address(), payments.Address);
+
+        using var response = await gateway.Client.GetAsync("/orders/orders");
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadGateway, "/orders/orders");
+        Assert.Equal("orders", problem.GetProperty("service").GetString());
+        Assert.Contains("orders service is unreachable", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Backend_slower_than_the_configured_timeout_answers_504_problem_naming_the_service()
+    {
+        await using var orders = await EchoBackend.StartAsync("orders");
+        await using var payments = await EchoBackend.StartAsync("payments", responseDelay: TimeSpan.FromSeconds(10));
+        await using var gateway = await GatewayHost.StartAsync(
+            orders.Address, payments.Address, "ReverseProxy:Clusters:payments:HttpRequest:ActivityTimeout=00:00:00.300");
+
+        using var response = await gateway.Client.GetAsync("/payments/account/balance");
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.GatewayTimeout, "/payments/account/balance");
+        Assert.Equal("payments", problem.GetProperty("service").GetString());
+        Assert.Contains("payments service did not respond within 0.3 s", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Other_service_keeps_working_while_one_is_down()
+    {
+        await using var payments = await EchoBackend.StartAsync("payments");
+        await using var gateway = await GatewayHost.StartAsync(UnusedPort.Address(), payments.Address);
+
+        using var response = await gateway.Client.GetAsync("/payments/account/balance");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Shop.Gateway.Tests.Infrastructure;
+
+namespace Shop.Gateway.Tests;
+
+public sealed class RoutingTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+{
+    private const string Query = "?limit=5&cursor=a%2Fb";
+
+    /// <summary>The seed's curl examples (plus the order lookup and the docs page): gateway path, backend, backend path, body.</summary>
+    public static TheoryData<string, string, string, string, string?> SeedRoutes => new()
+    {
+        { "POST", "/payments/account", "payments", "/account", null },
+        { "POST", "/payments/account/topup", "payments", "/account/topup", """{"amount":500}""" },
+        { "GET", "/payments/account/balance", "payments", "/account/balance", null },
+        { "GET", "/orders/orders", "orders", "/orders", null },
+        { "POST", "/orders/orders", "orders", "/orders", """{"amount":200}""" },
+        { "GET", "/orders/orders/3f2b8c1e-5d4a-4e8b-9c7d-1a2b3c4d5e6f", "orders", "/orders/3f2b8c1e-5d4a-4e8b-9c7d-1a2b3c4d5e6f", null },
+        { "GET", "/orders/docs", "orders", "/docs", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(SeedRoutes))]
+    public async Task Seed_route_reaches_its_backend_path_with_method_query_body_and_headers_intact(
+        string method, string gatewayPath, string service, string backendPath, string? body)
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var idempotencyKey = Guid.NewGuid().ToString();
+        using var request = new HttpRequestMessage(new HttpMethod(method), gatewayPath + Query);
+        request.Headers.Add("X-User-ID", "1");
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echoed = await response.Content.ReadFromJsonAsync<EchoedRequest>();
+        Assert.NotNull(echoed);
+        Assert.Equal(service, echoed.Service);
+        Assert.Equal(method, echoed.Method);
+        Assert.Equal(backendPath, echoed.Path);
+        Assert.Equal(Query, echoed.QueryString);
+        Assert.Equal(body ?? "", echoed.Body);
+        Assert.Equal("1", echoed.Header("X-User-ID"));
+        Assert.Equal(idempotencyKey, echoed.Header("Idempotency-Key"));
+        Assert.Equal(request.Content?.Headers.ContentType?.ToString(), echoed.Header("Content-Type"));
+        // The gateway is a hop of the same trace: the trace id survives, the parent span becomes the gateway's.
+        Assert.StartsWith($"00-{traceId}-", echoed.Header("traceparent"));
+    }
+
+    [Fact]
+    public async Task Body_within_the_limit_reaches_the_backend_whole()
+    {
+        var body = new string('x', 60 * 1024);
+
+        using var response = await gateway.Client.PostAsync("/orders/orders", new StringContent(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echoed = await response.Content.ReadFromJsonAsync<EchoedRequest>();
+        Assert.Equal(body, echoed?.Body);
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Shop.Hosting.Tests.SampleFunctions;
+
+namespace Shop.Hosting.Tests;
+
+/// <summary>The development host serving the sample functions on a free loopback port.</summary>
+public sealed class RunningDevelopmentHost : IAsyncDisposable
+{
+    private static readonly TimeSpan StartStopTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly WebApplication _app;
+
+    private RunningDevelopmentHost(WebApplication app, TimerProbe probe, CapturingLoggerProvider logs)
+    {
+        _app = app;
+        Probe = probe;
+        Logs = logs;
+        Client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+    }
+
+    public HttpClient Client { get; }
+
+    public TimerProbe Probe { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public static async Task<RunningDevelopmentHost> StartAsync()
+    {
+        var probe = new TimerProbe();
+        var logs = new CapturingLoggerProvider();
+        string[] args = ["--dev-host", "--urls", "http://127.0.0.1:0"];
+        var app = DevelopmentHost.Build(args, typeof(GetItemFunction).Assembly, builder =>
+        {
+            builder.Services.AddSingleton(probe);
+            builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        });
+
+        using var timeout = new CancellationTokenSource(StartStopTimeout);
+        await app.StartAsync(timeout.Token);
+        return new RunningDevelopmentHost(app, probe, logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        using var timeout = new CancellationTokenSource(StartStopTimeout);
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+    }
+}
