@@ -35,13 +35,17 @@ public static class MessagingExtensions
     /// Outbox, relay, inbox and the RabbitMQ consumers of a service whose DbContext maps the messaging tables.
     /// Reads <c>ConnectionStrings:{connectionName}</c> (an AMQP URI) and the <c>Messaging</c> section.
     /// </summary>
-    public static MessagingBuilder AddMessaging<TDbContext>(this IHostApplicationBuilder builder, string connectionName)
+    public static MessagingBuilder AddMessaging<TDbContext>(this IHostApplicationBuilder builder, string connectionName, string serviceName)
         where TDbContext : DbContext
     {
         var services = builder.Services;
-        services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MessagingOptions>()
+            .Configure(options => options.ServiceName = serviceName)
+            .BindConfiguration(MessagingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<RabbitMqOptions>()
-            .BindConfiguration($"RabbitMq")
+            .BindConfiguration("RabbitMq")
             .Configure<IConfiguration>((options, configuration) =>
                 options.ConnectionString = configuration.GetConnectionString(connectionName) ?? options.ConnectionString)
             .ValidateDataAnnotations()

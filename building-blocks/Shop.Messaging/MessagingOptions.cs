@@ -6,7 +6,7 @@ public sealed class MessagingOptions
 {
     public const string SectionName = "Messaging";
 
-    /// <summary>Names this service in the inbox (the consumer column), in connection names and in logs.</summary>
+    /// <summary>Names this service in connection names and logs; set by the app, overridable.</summary>
     [Required]
     public string ServiceName { get; set; } = "";
 

@@ -11,12 +11,13 @@ public static class OrdersExtensions
 {
     public const string DatabaseConnectionName = "Orders";
     public const string BrokerConnectionName = "RabbitMq";
+    public const string ServiceName = "orders";
 
     /// <summary>Everything the Orders app registers, for the Functions host and the development host alike.</summary>
     public static IHostApplicationBuilder AddOrders(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<OrdersDbContext>(DatabaseConnectionName);
-        builder.AddMessaging<OrdersDbContext>(BrokerConnectionName)
+        builder.AddMessaging<OrdersDbContext>(BrokerConnectionName, ServiceName)
             .AddConsumer<PaymentCompleted, ApplyPaymentResult>()
             .AddConsumer<PaymentFailed, ApplyPaymentResult>();
         builder.Services.AddScoped<CreateOrderHandler>();

@@ -11,12 +11,13 @@ public static class PaymentsExtensions
 {
     public const string DatabaseConnectionName = "Payments";
     public const string BrokerConnectionName = "RabbitMq";
+    public const string ServiceName = "payments";
 
     /// <summary>Everything the Payments app registers, for the Functions host and the development host alike.</summary>
     public static IHostApplicationBuilder AddPayments(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<PaymentsDbContext>(DatabaseConnectionName);
-        builder.AddMessaging<PaymentsDbContext>(BrokerConnectionName)
+        builder.AddMessaging<PaymentsDbContext>(BrokerConnectionName, ServiceName)
             .AddConsumer<OrderCreated, ChargeOrder>();
         builder.Services.AddScoped<AccountService>();
         return builder;
