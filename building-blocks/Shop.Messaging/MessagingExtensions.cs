@@ -59,6 +59,7 @@ public static class MessagingExtensions
         services.AddSingleton<IOutboxRelay, OutboxRelay<TDbContext>>();
         services.AddSingleton<IMessagingCleanup, MessagingCleanup<TDbContext>>();
         services.AddHostedService<OutboxRelayWorker>();
+        services.AddSingleton<IServiceHealth, ServiceHealth<TDbContext>>();
 
         var registry = new ConsumerRegistry();
         services.AddSingleton(registry);
