@@ -86,6 +86,12 @@ internal sealed class OutboxRelay<TDbContext>(
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.PublishedAt, now), cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        var service = new KeyValuePair<string, object?>("service", options.Value.ServiceName);
+        MessagingMetrics.Published.Add(published.Count, service);
+        if (published.Count < batch.Count)
+        {
+            MessagingMetrics.PublishFailures.Add(batch.Count - published.Count, service);
+        }
         logger.LogDebug("Relayed {Published} of {Fetched} outbox messages", published.Count, batch.Count);
         return (batch.Count, new RelayResult(published.Count, batch.Count - published.Count));
     }

@@ -15,7 +15,8 @@ public sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outbox
         builder.Property(m => m.Type).HasMaxLength(100);
         builder.Property(m => m.Exchange).HasMaxLength(100);
         builder.Property(m => m.RoutingKey).HasMaxLength(100);
-        builder.Property(m => m.Payload).HasColumnType("jsonb");
+        // json, not jsonb: the row keeps the exact bytes the event was serialised to.
+        builder.Property(m => m.Payload).HasColumnType("json");
         builder.Property(m => m.TraceParent).HasMaxLength(128);
         builder.Property(m => m.LastError).HasMaxLength(1000);
         // The relay's scan: only unpublished rows, in creation order.

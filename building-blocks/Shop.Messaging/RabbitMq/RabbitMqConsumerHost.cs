@@ -119,6 +119,7 @@ internal sealed partial class RabbitMqConsumerHost(
                 var applied = await scope.ServiceProvider.GetRequiredService<IInboxProcessor>()
                     .ProcessAsync(registration, message, context, stoppingToken);
                 await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
+                MessagingMetrics.Consumed.Add(1, Tag("queue", queue), Tag("outcome", applied ? MessagingMetrics.OutcomeApplied : MessagingMetrics.OutcomeDuplicate));
                 if (applied)
                 {
                     LogApplied(context.MessageId, context.Type, delivery.BasicProperties.CorrelationId);
@@ -144,6 +145,7 @@ internal sealed partial class RabbitMqConsumerHost(
                     return;
                 }
                 var delay = Backoff.Delay(attempt, options.Value.MaxRetryDelay);
+                MessagingMetrics.Retries.Add(1, Tag("queue", queue), Tag("transient", transient));
                 LogRetrying(exception, context.MessageId, context.Type, attempt, transient, delay);
                 await Task.Delay(delay, stoppingToken);
             }
@@ -215,7 +217,10 @@ internal sealed partial class RabbitMqConsumerHost(
             }
         }
         await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
+        MessagingMetrics.Consumed.Add(1, Tag("queue", queue), Tag("outcome", MessagingMetrics.OutcomeDeadLettered));
     }
+
+    private static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
 
     private static string? ReadHeader(IDictionary<string, object?>? headers, string name) =>
         headers is not null && headers.TryGetValue(name, out var value)

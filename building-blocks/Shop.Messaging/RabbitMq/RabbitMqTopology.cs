@@ -14,7 +14,7 @@ internal static class RabbitMqTopology
 
         await channel.ExchangeDeclareAsync(ShopTopology.DeadLetterExchange, ExchangeType.Direct, durable: true, autoDelete: false, cancellationToken: cancellationToken);
 
-        var producerArguments = new Dictionary<string, object?> { ["alternate-exchange"] = ShopTopology.UnroutedExchange };
+        var producerArguments = ShopTopology.ProducerExchangeArguments();
         foreach (var exchange in ShopTopology.Events.Select(e => e.Exchange).Distinct())
         {
             await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: true, autoDelete: false, producerArguments, cancellationToken: cancellationToken);

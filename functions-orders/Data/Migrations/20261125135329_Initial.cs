@@ -58,7 +58,7 @@ namespace Shop.Orders.Data.Migrations
                     type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     exchange = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     routing_key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    payload = table.Column<string>(type: "jsonb", nullable: false),
+                    payload = table.Column<string>(type: "json", nullable: false),
                     correlation_id = table.Column<Guid>(type: "uuid", nullable: false),
                     trace_parent = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),

@@ -5,14 +5,14 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
-using Shop.Payments.Data;
+using Shop.Orders.Data;
 
 #nullable disable
 
-namespace Shop.Payments.Data.Migrations
+namespace Shop.Orders.Data.Migrations
 {
-    [DbContext(typeof(PaymentsDbContext))]
-    [Migration("20261125133554_Initial")]
+    [DbContext(typeof(OrdersDbContext))]
+    [Migration("20261125135329_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -84,7 +84,7 @@ namespace Shop.Payments.Data.Migrations
 
                     b.Property<string>("Payload")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("payload");
 
                     b.Property<DateTimeOffset?>("PublishedAt")
@@ -128,33 +128,7 @@ namespace Shop.Payments.Data.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Shop.Payments.Domain.Account", b =>
-                {
-                    b.Property<long>("UserId")
-                        .HasColumnType("bigint")
-                        .HasColumnName("user_id");
-
-                    b.Property<long>("Balance")
-                        .HasColumnType("bigint")
-                        .HasColumnName("balance");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("UserId");
-
-                    b.ToTable("accounts", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_accounts_balance_not_negative", "balance >= 0");
-                        });
-                });
-
-            modelBuilder.Entity("Shop.Payments.Domain.LedgerEntry", b =>
+            modelBuilder.Entity("Shop.Orders.Domain.Order", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -163,10 +137,6 @@ namespace Shop.Payments.Data.Migrations
                     b.Property<long>("Amount")
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
-
-                    b.Property<long>("BalanceAfter")
-                        .HasColumnType("bigint")
-                        .HasColumnName("balance_after");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -177,15 +147,27 @@ namespace Shop.Payments.Data.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("idempotency_key");
 
-                    b.Property<string>("Kind")
+                    b.Property<string>("Reason")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
-                        .HasColumnName("kind");
+                        .HasColumnName("status");
 
-                    b.Property<Guid?>("OrderId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("order_id");
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
 
                     b.Property<long>("UserId")
                         .HasColumnType("bigint")
@@ -193,35 +175,21 @@ namespace Shop.Payments.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrderId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_transactions_order_id")
-                        .HasFilter("order_id IS NOT NULL");
-
-                    b.HasIndex("UserId", "CreatedAt");
-
                     b.HasIndex("UserId", "IdempotencyKey")
                         .IsUnique()
-                        .HasDatabaseName("ux_transactions_user_id_idempotency_key")
+                        .HasDatabaseName("ux_orders_user_id_idempotency_key")
                         .HasFilter("idempotency_key IS NOT NULL");
 
-                    b.ToTable("transactions", null, t =>
+                    b.HasIndex("UserId", "Sequence")
+                        .IsDescending(false, true)
+                        .HasDatabaseName("ix_orders_user_id_sequence");
+
+                    b.ToTable("orders", null, t =>
                         {
-                            t.HasCheckConstraint("ck_transactions_amount_positive", "amount > 0");
+                            t.HasCheckConstraint("ck_orders_amount_positive", "amount > 0");
 
-                            t.HasCheckConstraint("ck_transactions_charge_has_order", "(kind = 'charge') = (order_id IS NOT NULL)");
-
-                            t.HasCheckConstraint("ck_transactions_kind", "kind IN ('topup', 'charge')");
+                            t.HasCheckConstraint("ck_orders_status", "status IN ('PENDING', 'PAID', 'FAILED')");
                         });
-                });
-
-            modelBuilder.Entity("Shop.Payments.Domain.LedgerEntry", b =>
-                {
-                    b.HasOne("Shop.Payments.Domain.Account", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }
