@@ -52,42 +52,60 @@ public sealed class ShopSystem : IAsyncLifetime
         PaymentsDb = NpgsqlDataSource.Create(PaymentsConnectionString);
         await Management.CreateVirtualHostAsync(VirtualHost);
 
-        Orders = await StartOrdersAsync();
-        Payments = await StartPaymentsAsync();
+        Orders = await StartOrdersAsync(port: FreePort());
+        Payments = await StartPaymentsAsync(port: FreePort());
         Gateway = await StartGatewayAsync(Orders.BaseAddress, Payments.BaseAddress);
         Client = new ShopClient(new HttpClient { BaseAddress = Gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(30) });
     }
 
-    public Task<AppInstance> StartOrdersAsync(Action<IServiceCollection>? configure = null, params string[] settings) =>
-        StartFunctionAppAsync(typeof(OrdersExtensions).Assembly, b => b.AddOrders(), configure,
-            [$"--ConnectionStrings:{OrdersExtensions.DatabaseConnectionName}={OrdersConnectionString}", .. settings]);
+    /// <summary>Starts an Orders instance; without <paramref name="port"/> on a free one (another instance beside the first).</summary>
+    public Task<AppInstance> StartOrdersAsync(Action<IServiceCollection>? configure = null, int port = 0) =>
+        StartFunctionAppAsync(typeof(OrdersExtensions).Assembly, b => b.AddOrders(), configure, port,
+            $"--ConnectionStrings:{OrdersExtensions.DatabaseConnectionName}={OrdersConnectionString}");
 
-    public Task<AppInstance> StartPaymentsAsync(Action<IServiceCollection>? configure = null, params string[] settings) =>
-        StartFunctionAppAsync(typeof(PaymentsExtensions).Assembly, b => b.AddPayments(), configure,
-            [$"--ConnectionStrings:{PaymentsExtensions.DatabaseConnectionName}={PaymentsConnectionString}", .. settings]);
+    public Task<AppInstance> StartPaymentsAsync(Action<IServiceCollection>? configure = null, int port = 0) =>
+        StartFunctionAppAsync(typeof(PaymentsExtensions).Assembly, b => b.AddPayments(), configure, port,
+            $"--ConnectionStrings:{PaymentsExtensions.DatabaseConnectionName}={PaymentsConnectionString}");
 
-    public async Task<AppInstance> StartGatewayAsync(Uri orders, Uri payments)
+    /// <summary>Stops the Payments app the gateway routes to and starts another on its port (e.g. with a fault injected).</summary>
+    public async Task ReplacePaymentsAsync(Action<IServiceCollection>? configure = null)
+    {
+        await Payments.StopAsync();
+        Payments = await StartPaymentsAsync(configure, Payments.BaseAddress.Port);
+    }
+
+    /// <summary>Stops the Orders app the gateway routes to and starts another on its port.</summary>
+    public async Task ReplaceOrdersAsync(Action<IServiceCollection>? configure = null)
+    {
+        await Orders.StopAsync();
+        Orders = await StartOrdersAsync(configure, Orders.BaseAddress.Port);
+    }
+
+    /// <param name="settings">More command-line settings, e.g. <c>--Gateway:AllowedOrigins:0=http://127.0.0.1:5000</c>.</param>
+    public async Task<AppInstance> StartGatewayAsync(Uri orders, Uri payments, params string[] settings)
     {
         var app = GatewayApp.Build(
         [
             "--urls=http://127.0.0.1:0",
             $"--ReverseProxy:Clusters:orders:Destinations:primary:Address={orders}",
             $"--ReverseProxy:Clusters:payments:Destinations:primary:Address={payments}",
+            $"--ConnectionStrings:RabbitMq={BrokerUri}",
             "--Logging:LogLevel:Default=Warning",
+            .. settings,
         ]);
         return Track(await AppInstance.StartAsync(app));
     }
 
     private async Task<AppInstance> StartFunctionAppAsync(
-        System.Reflection.Assembly assembly, Action<IHostApplicationBuilder> register, Action<IServiceCollection>? configure, string[] settings)
+        System.Reflection.Assembly assembly, Action<IHostApplicationBuilder> register, Action<IServiceCollection>? configure, int port, string database)
     {
         string[] args =
         [
             DevelopmentHost.Flag,
-            "--urls=http://127.0.0.1:0",
+            $"--urls=http://127.0.0.1:{port}",
             $"--ConnectionStrings:RabbitMq={BrokerUri}",
             "--Logging:LogLevel:Default=Warning",
-            .. settings,
+            database,
         ];
         var app = DevelopmentHost.Build(args, assembly, builder =>
         {
@@ -130,6 +148,13 @@ public sealed class ShopSystem : IAsyncLifetime
         }
         await Management.DeleteVirtualHostAsync(VirtualHost);
         Management.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Database(string name) =>

@@ -1,0 +1,72 @@
+using Shop.Contracts;
+using Shop.IntegrationTests.Infrastructure;
+using Shop.Messaging;
+using Shop.Payments.Data;
+
+namespace Shop.IntegrationTests.Invariants;
+
+/// <summary>DESIGN §6.3: the inbox record commits with the effect, the ack follows the commit, a repeat changes nothing.</summary>
+[Collection(ShopCollection.Name)]
+public sealed class InboxTests(ShopSystem system)
+{
+    [Fact]
+    public async Task Same_OrderCreated_delivered_twice_charges_once()
+    {
+        using var probe = new MessagingProbe();
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 100);
+        var order = await system.Client.PlaceOrderAsync(user, 30);
+        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+
+        // The broker delivers the very same message (same message_id) once more.
+        var (messageId, payload) = await OutboxRowAsync(order.Id, nameof(OrderCreated));
+        var duplicatesBefore = probe.Consumed(ShopTopology.PaymentsOrderCreatedQueue, MessagingMetrics.OutcomeDuplicate);
+        await using var broker = await RawBroker.ConnectAsync(system);
+        await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated), payload, messageId, order.Id);
+        await probe.WaitForConsumedAsync(ShopTopology.PaymentsOrderCreatedQueue, MessagingMetrics.OutcomeDuplicate, duplicatesBefore + 1);
+
+        Assert.Equal(70, (await system.Client.GetBalanceAsync(user)).Balance);
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order.Id));
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", messageId));
+    }
+
+    [Fact]
+    public async Task Consumer_that_commits_and_dies_before_the_ack_gets_the_redelivery_and_applies_nothing_twice()
+    {
+        using var probe = new MessagingProbe();
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 100);
+        var fault = new InboxFault { HangAfterCommit = true };
+        await system.ReplacePaymentsAsync(FaultInjection.Inbox<PaymentsDbContext>(fault));
+        try
+        {
+            var order = await system.Client.PlaceOrderAsync(user, 40);
+            var committed = await fault.Committed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order.Id));
+            var duplicatesBefore = probe.Consumed(ShopTopology.PaymentsOrderCreatedQueue, MessagingMetrics.OutcomeDuplicate);
+
+            // Kill the consumer before its ack; a healthy instance takes over and receives the redelivery.
+            await system.ReplacePaymentsAsync();
+
+            await probe.WaitForConsumedAsync(ShopTopology.PaymentsOrderCreatedQueue, MessagingMetrics.OutcomeDuplicate, duplicatesBefore + 1);
+            Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+            Assert.Equal(60, (await system.Client.GetBalanceAsync(user)).Balance);
+            Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order.Id));
+            Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", committed.MessageId));
+        }
+        finally
+        {
+            await system.ReplacePaymentsAsync();
+        }
+    }
+
+    private async Task<(Guid Id, string Payload)> OutboxRowAsync(Guid orderId, string type)
+    {
+        await using var command = system.OrdersDb.CreateCommand("SELECT id, payload::text FROM outbox_messages WHERE correlation_id = $1 AND type = $2");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = orderId });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = type });
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"{type} of order {orderId} is in the outbox");
+        return (reader.GetGuid(0), reader.GetString(1));
+    }
+}

@@ -1,0 +1,34 @@
+using Shop.Contracts;
+using Shop.IntegrationTests.Infrastructure;
+using Shop.Messaging;
+
+namespace Shop.IntegrationTests.Invariants;
+
+/// <summary>DESIGN §6.5: an order goes PENDING → PAID or PENDING → FAILED, once.</summary>
+[Collection(ShopCollection.Name)]
+public sealed class StatusTests(ShopSystem system)
+{
+    [Fact]
+    public async Task A_second_payment_result_does_not_change_a_final_order()
+    {
+        using var probe = new MessagingProbe();
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 50);
+        var order = await system.Client.PlaceOrderAsync(user, 20);
+        var paid = await system.Client.WaitForFinalStatusAsync(user, order.Id);
+        Assert.Equal("PAID", paid.Status);
+
+        // A contradicting result under a new message id: the inbox lets it through, the status rule stops it.
+        var appliedBefore = probe.Consumed(ShopTopology.OrdersPaymentResultsQueue, MessagingMetrics.OutcomeApplied);
+        await using var broker = await RawBroker.ConnectAsync(system);
+        await broker.PublishAsync(ShopTopology.PaymentsExchange, "payment.failed", nameof(PaymentFailed),
+            $"{{\"orderId\":\"{order.Id}\",\"userId\":{user},\"amount\":20,\"reason\":\"insufficient_funds\"}}", correlationId: order.Id);
+        await probe.WaitForConsumedAsync(ShopTopology.OrdersPaymentResultsQueue, MessagingMetrics.OutcomeApplied, appliedBefore + 1);
+
+        var after = await system.Client.GetOrderAsync(user, order.Id);
+        Assert.Equal("PAID", after.Status);
+        Assert.Equal(paid.UpdatedAt, after.UpdatedAt);
+        Assert.Equal(1, await system.OrdersDb.ScalarAsync(
+            "SELECT count(*) FROM outbox_messages WHERE correlation_id = $1 AND type = 'OrderStatusChanged'", order.Id));
+    }
+}
