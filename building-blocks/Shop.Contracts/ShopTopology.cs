@@ -35,6 +35,9 @@ public static class ShopTopology
         new(OrdersPaymentResultsQueue, PaymentsExchange, ["payment.completed", "payment.failed"]),
     ];
 
+    /// <summary>The arguments every producer exchange is declared with; a redeclaration with other arguments fails.</summary>
+    public static Dictionary<string, object?> ProducerExchangeArguments() => new() { ["alternate-exchange"] = UnroutedExchange };
+
     public static EventRoute RouteOf(Type eventType) =>
         Events.FirstOrDefault(e => e.EventType == eventType)
         ?? throw new InvalidOperationException($"{eventType.Name} has no route in {nameof(ShopTopology)}.");

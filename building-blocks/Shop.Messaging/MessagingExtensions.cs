@@ -45,7 +45,7 @@ public static class MessagingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<RabbitMqOptions>()
-            .BindConfiguration("RabbitMq")
+            .BindConfiguration(RabbitMqOptions.SectionName)
             .Configure<IConfiguration>((options, configuration) =>
                 options.ConnectionString = configuration.GetConnectionString(connectionName) ?? options.ConnectionString)
             .ValidateDataAnnotations()

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Configuration;
 namespace Shop.Deployment.Tests.Infrastructure;
 
 /// <summary>
-/// The configuration keys an app reads, derived from its code: connection names (<c>const string *ConnectionName</c>),
+/// The configuration keys an app reads, derived from its code: connection names (<c>const string *ConnectionName</c> or
+/// <c>*ConnectionStringName</c>), whole keys (<c>const string *Key</c> holding a <c>:</c>-separated path),
 /// options classes (<c>const string SectionName</c> and their properties), the sections of appsettings.json the app hands
 /// to a library, and the settings its host reads.
 /// </summary>
@@ -22,7 +23,11 @@ internal sealed class AppConfiguration
     public AppConfiguration(DotnetApp app)
     {
         _app = app;
-        ConnectionNames = ConstantsNamed(app.Assembly, name => name.EndsWith("ConnectionName", StringComparison.Ordinal)).ToList();
+        ConnectionNames = ConstantsNamed(app.Assembly, name => name.EndsWith("ConnectionName", StringComparison.Ordinal)
+            || name.EndsWith("ConnectionStringName", StringComparison.Ordinal)).ToList();
+        Keys = ConstantsNamed(app.Assembly, name => name.EndsWith("Key", StringComparison.Ordinal))
+            .Where(value => value.Contains(':', StringComparison.Ordinal))
+            .ToList();
         OptionsSections = ShopAssemblies(app.Assembly)
             .SelectMany(LoadableTypes)
             .Select(type => (Type: type, Section: type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)))
@@ -36,6 +41,9 @@ internal sealed class AppConfiguration
     /// <summary>Names under <c>ConnectionStrings</c> the app reads.</summary>
     public IReadOnlyList<string> ConnectionNames { get; }
 
+    /// <summary>Whole configuration keys the app reads one by one, e.g. <c>Azure:SignalR:ConnectionString</c>.</summary>
+    public IReadOnlyList<string> Keys { get; }
+
     /// <summary>Configuration sections bound to options classes, by section name.</summary>
     public IReadOnlyDictionary<string, Type> OptionsSections { get; }
 
@@ -45,6 +53,11 @@ internal sealed class AppConfiguration
         var path = key.Replace("__", ":", StringComparison.Ordinal).Split(':');
         var hostKeys = _app.Host == AppHost.AzureFunctions ? FunctionsHostKeys : AspNetCoreHostKeys;
         if (path.Length == 1 && hostKeys.Contains(path[0], StringComparer.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (Keys.Contains(string.Join(':', path), StringComparer.OrdinalIgnoreCase))
         {
             return null;
         }

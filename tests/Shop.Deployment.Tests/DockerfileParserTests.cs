@@ -1,0 +1,94 @@
+using Shop.Deployment.Tests.Docker;
+
+namespace Shop.Deployment.Tests;
+
+public sealed class DockerfileParserTests
+{
+    [Fact]
+    public void Stages_flags_and_continuation_lines_are_read()
+    {
+        var dockerfile = DockerfileParser.Parse("""
+            ARG TAG=10.0
+            # comment
+            FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+            WORKDIR /src
+            RUN dotnet publish app.csproj \
+                # a comment inside the continuation
+                -c Release -o /app/publish
+            FROM mcr.microsoft.com/dotnet/aspnet:10.0
+            WORKDIR /app
+            COPY --from=build /app/publish .
+            ENTRYPOINT ["dotnet", "App.dll"]
+            """);
+
+        Assert.Empty(dockerfile.Errors);
+        Assert.Equal(2, dockerfile.Stages.Count);
+        Assert.Equal("build", dockerfile.Stages[0].Name);
+        Assert.Contains("-c Release -o /app/publish", dockerfile.Stages[0].All("RUN").Single().Text);
+        var copy = dockerfile.Final.All("COPY").Single();
+        Assert.Equal("build", copy.Flag("from"));
+        Assert.Equal(["/app/publish", "."], copy.Arguments);
+        Assert.Equal("/app", dockerfile.Final.WorkdirAt(copy));
+        Assert.Equal(["dotnet", "App.dll"], dockerfile.Final.All("ENTRYPOINT").Single().Arguments);
+        Assert.Empty(dockerfile.ContextCopies());
+    }
+
+    [Fact]
+    public void An_instruction_before_FROM_is_an_error()
+    {
+        var dockerfile = DockerfileParser.Parse("WORKDIR /src\nFROM alpine\n");
+
+        Assert.Contains(dockerfile.Errors, e => e.Contains("before the first FROM", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_instruction_is_an_error()
+    {
+        var dockerfile = DockerfileParser.Parse("FROM alpine\nCOPPY a b\n");
+
+        Assert.Contains(dockerfile.Errors, e => e.Contains("'COPPY'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Copy_from_a_stage_that_does_not_exist_is_an_error()
+    {
+        var dockerfile = DockerfileParser.Parse("FROM alpine AS build\nFROM alpine\nCOPY --from=publish /app .\n");
+
+        Assert.Contains(dockerfile.Errors, e => e.Contains("--from=publish", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Copy_from_a_later_stage_is_an_error()
+    {
+        var dockerfile = DockerfileParser.Parse("FROM alpine\nCOPY --from=build /app .\nFROM alpine AS build\n");
+
+        Assert.Contains(dockerfile.Errors, e => e.Contains("--from=build", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_file_without_FROM_is_an_error()
+    {
+        Assert.Contains("No FROM instruction.", DockerfileParser.Parse("# nothing\n").Errors);
+    }
+
+    [Fact]
+    public void Dockerignore_leaves_out_nested_build_folders_and_takes_back_negated_paths()
+    {
+        var context = Directory.CreateTempSubdirectory("shop-context-");
+        try
+        {
+            File.WriteAllText(Path.Combine(context.FullName, ".dockerignore"), "**/bin/\ntests/\n!tests/keep.txt\n");
+            var ignore = DockerIgnore.ForContext(context.FullName);
+
+            Assert.True(ignore.Excludes("bin"));
+            Assert.True(ignore.Excludes("building-blocks/Shop.Api/bin/Debug/x.dll"));
+            Assert.True(ignore.Excludes("tests/Shop.UnitTests/Test.cs"));
+            Assert.False(ignore.Excludes("tests/keep.txt"));
+            Assert.False(ignore.Excludes("building-blocks/Shop.Api/Binder.cs"));
+        }
+        finally
+        {
+            context.Delete(recursive: true);
+        }
+    }
+}

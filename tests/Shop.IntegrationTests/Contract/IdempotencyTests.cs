@@ -1,0 +1,68 @@
+using System.Net;
+using Shop.IntegrationTests.Infrastructure;
+
+namespace Shop.IntegrationTests.Contract;
+
+/// <summary>DESIGN §4: a POST repeated with the same Idempotency-Key returns the first result and applies once.</summary>
+[Collection(ShopCollection.Name)]
+public sealed class IdempotencyTests(ShopSystem system)
+{
+    [Fact]
+    public async Task Repeated_order_with_the_same_key_returns_the_first_order_and_creates_one()
+    {
+        var user = ShopSystem.NewUserId();
+        var key = Guid.NewGuid().ToString();
+
+        var first = await system.Client.PlaceOrderAsync(user, 15, key);
+        var again = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => system.Client.PlaceOrderAsync(user, 15, key)));
+
+        Assert.All(again, o => Assert.Equal(first.Id, o.Id));
+        Assert.Equal(1, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
+        Assert.Equal(1, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = $1 AND type = 'OrderCreated'", first.Id));
+    }
+
+    [Fact]
+    public async Task Repeated_top_up_with_the_same_key_credits_once_and_returns_the_first_balance()
+    {
+        var user = ShopSystem.NewUserId();
+        var key = Guid.NewGuid().ToString();
+
+        var first = await system.Client.TopUpAsync(user, 500, key);
+        var again = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => system.Client.TopUpAsync(user, 500, key)));
+
+        Assert.Equal(500, first.Balance);
+        Assert.All(again, a => Assert.Equal(500, a.Balance));
+        Assert.Equal(500, (await system.Client.GetBalanceAsync(user)).Balance);
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE user_id = $1", user));
+    }
+
+    [Fact]
+    public async Task Same_key_with_a_different_amount_is_a_conflict_and_changes_nothing()
+    {
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 100, "key-1");
+        await system.Client.PlaceOrderAsync(user, 10, "key-1");
+
+        using var topUp = await system.Client.SendAsync(HttpMethod.Post, "/payments/account/topup", user, "{\"amount\":200}", "key-1");
+        using var order = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":20}", "key-1");
+
+        Assert.Equal(HttpStatusCode.Conflict, topUp.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, order.StatusCode);
+        Assert.Equal(1, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE user_id = $1 AND kind = 'topup'", user));
+    }
+
+    [Fact]
+    public async Task Opening_an_account_twice_returns_the_same_account()
+    {
+        var user = ShopSystem.NewUserId();
+        var first = await system.Client.OpenAccountAsync(user);
+        await system.Client.TopUpAsync(user, 7);
+
+        var second = await system.Client.OpenAccountAsync(user);
+
+        Assert.Equal(0, first.Balance);
+        Assert.Equal(7, second.Balance);
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM accounts WHERE user_id = $1", user));
+    }
+}
