@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -34,6 +35,11 @@ public static class DevelopmentHost
             .ToList();
 
         var builder = WebApplication.CreateBuilder(args.Where(arg => arg != Flag).ToArray());
+        // Below every other source, as the Functions host's own defaults: per-request logs are opt-in.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = [new("Logging:LogLevel:Microsoft.AspNetCore", "Warning")],
+        });
         configureServices(builder);
 
         foreach (var type in functions.Where(f => !f.Method.IsStatic).Select(f => f.Type).Distinct())

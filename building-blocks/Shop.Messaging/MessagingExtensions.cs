@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,12 @@ public static class MessagingExtensions
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
+        // Defaults below every other source, so settings still override them: EF Core logs each SQL command
+        // at Information, which costs more than the command itself on the hot path.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = [new("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Warning")],
+        });
         builder.Services.TryAddSingleton<IOutboxSignal, OutboxSignal>();
         builder.Services.TryAddSingleton<OutboxCommitInterceptor>();
         builder.Services.AddDbContextPool<TDbContext>((services, options) => options

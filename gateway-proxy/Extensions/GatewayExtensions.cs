@@ -55,6 +55,7 @@ public static class GatewayExtensions
                 [ReadyTag]));
         }
 
+        builder.AddLiveStatus();
         return builder;
     }
 
@@ -63,6 +64,7 @@ public static class GatewayExtensions
         app.UseExceptionHandler();
         app.UseCors();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.MapLiveStatus();
 
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
@@ -85,7 +87,7 @@ public static class GatewayExtensions
 
         app.MapFallback("{**path}", (HttpContext context) => GatewayProblem.Create(
             context, StatusCodes.Status404NotFound, "Not Found",
-            $"No route matches {context.Request.Method} {context.Request.Path}; the gateway serves /orders/*, /payments/* and /health."));
+            $"No route matches {context.Request.Method} {context.Request.Path}; the gateway serves /orders/*, /payments/*, /hubs/orders and /health."));
 
         return app;
     }

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Shop.Gateway.LiveStatus;
+
+public sealed class OrderStatusFeedOptions
+{
+    public const string SectionName = "OrderStatusFeed";
+    public const string ConnectionStringName = "RabbitMq";
+
+    /// <summary>The broker's AMQP URI, from <c>ConnectionStrings:RabbitMq</c>.</summary>
+    [Required]
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>Longest wait between two attempts to reach the broker.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Events delivered to this gateway ahead of its acks.</summary>
+    [Range(1, 10_000)]
+    public ushort Prefetch { get; set; } = 100;
+}
