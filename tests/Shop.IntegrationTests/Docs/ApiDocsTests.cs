@@ -69,15 +69,6 @@ public sealed partial class ApiDocsTests(ShopSystem system)
         Assert.DoesNotMatch(ExternalAsset(), page);
     }
 
-    [Fact]
-    public void Both_apps_render_their_documents_with_the_same_page()
-    {
-        var root = RepositoryPaths.Root;
-        Assert.Equal(
-            File.ReadAllText(Path.Combine(root, "functions-orders", "Features", "Docs", "docs.html")),
-            File.ReadAllText(Path.Combine(root, "functions-payments", "Features", "Docs", "docs.html")));
-    }
-
     private async Task<JsonDocument> GetDocumentAsync(string prefix)
     {
         using var response = await system.Client.Http.GetAsync($"/{prefix}/docs/openapi.json");
