@@ -112,10 +112,25 @@
     return merged;
   }
 
+  // Click-to-final-status times, measured in the page itself (window.shopTimings), for the benchmark and tests.
+  const placedAt = new Map();
+  const finalAt = new Map();
+  window.shopTimings = [];
+  function recordTiming(id) {
+    if (!placedAt.has(id) || !finalAt.has(id)) return;
+    const final = finalAt.get(id);
+    window.shopTimings.push({ orderId: id, status: final.status, ms: final.at - placedAt.get(id) });
+    placedAt.delete(id);
+    finalAt.delete(id);
+  }
+
   async function placeOrder() {
     const amount = readAmount($("order-amount"));
+    const clicked = performance.now();
     const { data } = await api("POST", "/orders/orders", { amount });
     const order = remember(data);
+    placedAt.set(order.id, clicked);
+    recordTiming(order.id);
     render();
     log(`Order ${shortId(order.id)} for ${amount} placed: ${order.status}.`);
   }
@@ -139,6 +154,8 @@
     const known = orders.get(change.orderId);
     remember({ id: change.orderId, status: change.status, reason: change.reason ?? null, updatedAt: change.changedAt });
     render(change.orderId);
+    finalAt.set(change.orderId, { status: change.status, at: performance.now() });
+    recordTiming(change.orderId);
     const why = change.reason ? ` — ${describeReason(change.reason)}` : "";
     log(`Order ${shortId(change.orderId)} is ${change.status}${why}.`, "live");
     if (!known || known.amount === undefined) run(null, () => loadOrder(change.orderId));

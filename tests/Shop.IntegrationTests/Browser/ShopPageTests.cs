@@ -106,8 +106,13 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
 
         times.Sort();
         var median = (times[orders / 2 - 1] + times[orders / 2]) / 2;
+        // The page's own clock: from the submit handler to the PAID badge rendered, without the driver's round trips.
+        var inPage = (await _page.EvaluateAsync<double[]>("() => window.shopTimings.filter(t => t.status === 'PAID').map(t => t.ms)")).Order().ToList();
+        Assert.Equal(orders, inPage.Count);
+        var pageMedian = (inPage[orders / 2 - 1] + inPage[orders / 2]) / 2;
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"click → PAID badge over {orders} orders: median {median:0.0} ms, min {times[0]:0.0} ms, max {times[^1]:0.0} ms");
+            $"click → PAID badge over {orders} orders, measured in the page: median {pageMedian:0.0} ms, min {inPage[0]:0.0} ms, max {inPage[^1]:0.0} ms; " +
+            $"as the test driver sees it: median {median:0.0} ms, min {times[0]:0.0} ms, max {times[^1]:0.0} ms");
         output.WriteLine(summary);
         Directory.CreateDirectory(RepositoryPaths.Screenshots);
         await File.WriteAllTextAsync(Path.Combine(RepositoryPaths.Screenshots, "click-to-paid.txt"), summary + Environment.NewLine);
