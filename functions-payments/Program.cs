@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Hosting;
 using Shop.Hosting;
 using Shop.Payments.Extensions;
@@ -13,5 +14,7 @@ if (DevelopmentHost.IsRequested(args))
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseShopProblemDetails();
+// The Functions host's invocation span becomes the parent of the worker's spans (host.json telemetryMode).
+builder.AddOpenTelemetry().UseFunctionsWorkerDefaults();
 builder.AddPayments();
 await builder.Build().RunAsync();

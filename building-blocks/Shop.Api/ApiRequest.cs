@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
@@ -26,6 +27,8 @@ public static class ApiRequest
             problem = ApiProblems.BadRequest($"The {ApiLimits.UserIdHeader} header must be one positive integer.");
             return false;
         }
+        // The request's span names its user, so a trace can be found from a customer's complaint.
+        Activity.Current?.SetTag("enduser.id", userId.ToString(CultureInfo.InvariantCulture));
         return true;
     }
 
@@ -101,6 +104,12 @@ public static class ApiRequest
         if (buffer.Length == 0)
         {
             return (null, ApiProblems.BadRequest("The body is empty; send a JSON object."));
+        }
+
+        // JsonDocument checks only the strings it reads; the whole body must be UTF-8.
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+        {
+            return (null, ApiProblems.BadRequest("The body is not valid UTF-8."));
         }
 
         JsonDocument document;

@@ -54,8 +54,11 @@ public static class DevelopmentHost
             builder.Services.AddSingleton<IHostedService>(services => ActivatorUtilities.CreateInstance<TimerFunctionService>(services, timer));
         }
 
+        builder.Services.AddProblemDetails();
         var app = builder.Build();
         app.UseMiddleware<ExceptionProblemMiddleware>();
+        // A wrong method or an unknown path answers a problem too, not an empty 405/404.
+        app.UseStatusCodePages();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentHost).FullName!);
         foreach (var endpoint in endpoints)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
@@ -31,7 +32,10 @@ public static class MessagingExtensions
         builder.Services.TryAddSingleton<IOutboxSignal, OutboxSignal>();
         builder.Services.TryAddSingleton<OutboxCommitInterceptor>();
         builder.Services.AddDbContextPool<TDbContext>((services, options) => options
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseNpgsql(connectionString, npgsql => npgsql
+                .MigrationsHistoryTable("__ef_migrations_history")
+                // Commands outside any trace (idle relay rounds, the backlog gauge, cleanup) would each be a trace of their own.
+                .ConfigureDataSource(dataSource => dataSource.ConfigureTracing(tracing => tracing.ConfigureCommandFilter(_ => Activity.Current is not null))))
             .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>()));
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
         builder.Services.AddHostedService<DatabaseMigrator<TDbContext>>();
@@ -66,6 +70,8 @@ public static class MessagingExtensions
         services.AddSingleton<IOutboxRelay, OutboxRelay<TDbContext>>();
         services.AddSingleton<IMessagingCleanup, MessagingCleanup<TDbContext>>();
         services.AddHostedService<OutboxRelayWorker>();
+        services.AddMetrics();
+        services.AddHostedService<OutboxBacklogMonitor<TDbContext>>();
         services.AddSingleton<IServiceHealth, ServiceHealth<TDbContext>>();
 
         var registry = new ConsumerRegistry();

@@ -13,6 +13,10 @@ public static class MessagingMetrics
 
     private static readonly Meter Meter = new(MeterName);
 
+    /// <summary>The outcome tag of <see cref="PublishDuration"/>.</summary>
+    public const string OutcomeConfirmed = "confirmed";
+    public const string OutcomeFailed = "failed";
+
     /// <summary>Deliveries finished, tagged <c>queue</c> and <c>outcome</c> (applied, duplicate, dead_lettered).</summary>
     public static readonly Counter<long> Consumed = Meter.CreateCounter<long>("shop.messaging.consumed", "{message}");
 
@@ -24,4 +28,21 @@ public static class MessagingMetrics
 
     /// <summary>Outbox rows the broker did not confirm (they stay for the next round), tagged <c>service</c>.</summary>
     public static readonly Counter<long> PublishFailures = Meter.CreateCounter<long>("shop.messaging.publish_failures", "{message}");
+
+    /// <summary>Seconds from publishing a message to the broker's confirm, tagged <c>exchange</c> and <c>outcome</c> (confirmed, failed).</summary>
+    public static readonly Histogram<double> PublishDuration = Meter.CreateHistogram(
+        "shop.messaging.publish.duration", "s", "Time from publish to the broker's confirm", advice: Seconds);
+
+    /// <summary>Seconds a delivery took from receipt to ack (inbox check, effect, commit, retries), tagged <c>queue</c> and <c>outcome</c>.</summary>
+    public static readonly Histogram<double> ProcessDuration = Meter.CreateHistogram(
+        "shop.messaging.process.duration", "s", "Time from receiving a delivery to its ack", advice: Seconds);
+
+    public const string OutboxBacklogName = "shop.messaging.outbox.backlog";
+    public const string OutboxOldestAgeName = "shop.messaging.outbox.oldest_age";
+
+    /// <summary>Buckets from half a millisecond (a local confirm) to ten seconds (a stalled broker).</summary>
+    public static InstrumentAdvice<double> Seconds { get; } = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    };
 }

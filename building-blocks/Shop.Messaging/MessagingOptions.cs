@@ -29,6 +29,9 @@ public sealed class MessagingOptions
     /// <summary>Longest pause between retries of a transient failure (database or broker down).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often the outbox backlog gauges are sampled (one count query each time).</summary>
+    public TimeSpan OutboxMetricsInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long published outbox rows are kept before the cleanup deletes them.</summary>
     public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromHours(1);
 

@@ -4,6 +4,7 @@ using Shop.Contracts;
 using Shop.Messaging;
 using Shop.Orders.Data;
 using Shop.Orders.Features;
+using Shop.Telemetry;
 
 namespace Shop.Orders.Extensions;
 
@@ -16,6 +17,7 @@ public static class OrdersExtensions
     /// <summary>Everything the Orders app registers, for the Functions host and the development host alike.</summary>
     public static IHostApplicationBuilder AddOrders(this IHostApplicationBuilder builder)
     {
+        builder.AddShopTelemetry(ServiceName);
         builder.AddServiceDatabase<OrdersDbContext>(DatabaseConnectionName);
         builder.AddMessaging<OrdersDbContext>(BrokerConnectionName, ServiceName)
             .AddConsumer<PaymentCompleted, ApplyPaymentResult>()

@@ -36,6 +36,8 @@ public sealed partial class ApplyPaymentResult(OrdersDbContext db, IOutbox outbo
             return;
         }
         outbox.Enqueue(new OrderStatusChanged(order.Id, order.UserId, order.Status, order.Reason, now));
+        // Recorded before the commit: a rollback and retry would count the order twice, which is rare and only skews a percentile.
+        OrdersMetrics.CompletionDuration.Record((now - order.CreatedAt).TotalSeconds, new KeyValuePair<string, object?>("status", order.Status));
         LogCompleted(orderId, order.Status, order.Reason);
     }
 

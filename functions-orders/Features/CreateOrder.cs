@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.EntityFrameworkCore;
@@ -56,6 +57,8 @@ public sealed partial class CreateOrderHandler(OrdersDbContext db, IOutbox outbo
             CreatedAt = now,
             UpdatedAt = now,
         };
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["OrderId"] = order.Id, ["UserId"] = order.UserId });
+        Activity.Current?.SetTag("shop.order.id", order.Id.ToString());
         db.Orders.Add(order);
         outbox.Enqueue(new OrderCreated(order.Id, order.UserId, order.Amount));
         try

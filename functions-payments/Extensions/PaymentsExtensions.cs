@@ -4,6 +4,7 @@ using Shop.Contracts;
 using Shop.Messaging;
 using Shop.Payments.Data;
 using Shop.Payments.Features;
+using Shop.Telemetry;
 
 namespace Shop.Payments.Extensions;
 
@@ -16,6 +17,7 @@ public static class PaymentsExtensions
     /// <summary>Everything the Payments app registers, for the Functions host and the development host alike.</summary>
     public static IHostApplicationBuilder AddPayments(this IHostApplicationBuilder builder)
     {
+        builder.AddShopTelemetry(ServiceName);
         builder.AddServiceDatabase<PaymentsDbContext>(DatabaseConnectionName);
         builder.AddMessaging<PaymentsDbContext>(BrokerConnectionName, ServiceName)
             .AddConsumer<OrderCreated, ChargeOrder>();

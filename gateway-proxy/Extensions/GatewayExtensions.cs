@@ -7,6 +7,7 @@ using Shop.Gateway.Configuration;
 using Shop.Gateway.Health;
 using Shop.Gateway.Problems;
 using Shop.Gateway.Proxy;
+using Shop.Telemetry;
 
 namespace Shop.Gateway.Extensions;
 
@@ -14,9 +15,11 @@ public static class GatewayExtensions
 {
     private const string ReverseProxySection = "ReverseProxy";
     private const string ReadyTag = "ready";
+    public const string ServiceName = "gateway";
 
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
+        builder.AddShopTelemetry(ServiceName);
         var services = builder.Services;
 
         services.AddOptions<GatewayOptions>()

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -18,6 +20,7 @@ internal sealed class OrderStatusFeed(
     ILogger<OrderStatusFeed> logger) : BackgroundService
 {
     private static readonly EventRoute Route = ShopTopology.RouteOf(typeof(OrderStatusChanged));
+    private const string TraceParentHeader = "traceparent";
 
     public string QueueName { get; } = $"gateway.order-status.{Guid.NewGuid():N}";
 
@@ -84,8 +87,18 @@ internal sealed class OrderStatusFeed(
 
     private async Task OnDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
+        // The last hop of the order's trace: a child of the Orders relay's publish span named in the message's header.
+        var parent = ActivityContext.TryParse(ReadHeader(delivery, TraceParentHeader), null, isRemote: true, out var context) ? context : default;
+        using var activity = GatewayTelemetry.Source.StartActivity(GatewayTelemetry.PushSpanName(OrdersHub.StatusChangedMethod), ActivityKind.Consumer, parent);
+        activity?.SetTag("messaging.system", "rabbitmq");
+        activity?.SetTag("messaging.operation.type", "process");
+        activity?.SetTag("messaging.destination.name", delivery.Exchange);
+        activity?.SetTag("messaging.message.id", delivery.BasicProperties.MessageId);
+        activity?.SetTag("messaging.message.conversation_id", delivery.BasicProperties.CorrelationId);
         if (TryRead(delivery, out var change, out var problem))
         {
+            activity?.SetTag("shop.order.status", change.Status);
+            activity?.SetTag("enduser.id", change.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             try
             {
                 await hub.Clients.Group(HubUser.Group(change.UserId)).SendAsync(
@@ -97,15 +110,22 @@ internal sealed class OrderStatusFeed(
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 // A missed push is not lost state: the order is in Orders, and the page re-reads it over REST on reconnect.
+                activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
                 GatewayLog.StatusPushFailed(logger, exception, change.OrderId, change.UserId);
             }
         }
         else
         {
+            activity?.SetStatus(ActivityStatusCode.Error, problem);
             GatewayLog.MalformedStatusEvent(logger, delivery.BasicProperties.MessageId, delivery.BasicProperties.CorrelationId, problem);
         }
         await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
     }
+
+    private static string? ReadHeader(BasicDeliverEventArgs delivery, string name) =>
+        delivery.BasicProperties.Headers is { } headers && headers.TryGetValue(name, out var value)
+            ? value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString()
+            : null;
 
     private static bool TryRead(BasicDeliverEventArgs delivery, out OrderStatusChanged change, out string problem)
     {

@@ -6,7 +6,7 @@ namespace Shop.Deployment.Tests;
 public sealed class ComposeFileTests(ComposeFixture compose) : IClassFixture<ComposeFixture>
 {
     private static readonly string[] ExpectedServices =
-        ["rabbitmq", "orders-db", "payments-db", "azurite", "functions-orders", "functions-payments", "gateway-proxy", "static-site"];
+        ["rabbitmq", "orders-db", "payments-db", "azurite", "functions-orders", "functions-payments", "gateway-proxy", "static-site", "aspire-dashboard"];
 
     // The seed's ports, plus the infrastructure a `func start` on the host connects to (loopback only).
     private static readonly Dictionary<string, ComposePort[]> DocumentedPorts = new(StringComparer.Ordinal)
@@ -14,6 +14,7 @@ public sealed class ComposeFileTests(ComposeFixture compose) : IClassFixture<Com
         ["gateway-proxy"] = [new("", 8000, 8000)],
         ["static-site"] = [new("", 8080, 8080)],
         ["rabbitmq"] = [new("", 5672, 5672), new("", 15672, 15672)],
+        ["aspire-dashboard"] = [new("", 18888, 18888)],
         ["orders-db"] = [new("127.0.0.1", 5432, 5432)],
         ["payments-db"] = [new("127.0.0.1", 5433, 5432)],
         ["azurite"] = [new("127.0.0.1", 10000, 10000), new("127.0.0.1", 10001, 10001), new("127.0.0.1", 10002, 10002)],

@@ -30,15 +30,20 @@ public sealed class RoutingTests(GatewayFixture gateway) : IClassFixture<Gateway
         var traceId = ActivityTraceId.CreateRandom();
         var idempotencyKey = Guid.NewGuid().ToString();
         using var request = new HttpRequestMessage(new HttpMethod(method), gatewayPath + Query);
+        HttpResponseMessage response;
         request.Headers.Add("X-User-ID", "1");
         request.Headers.Add("Idempotency-Key", idempotencyKey);
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
 
-        using var response = await gateway.Client.SendAsync(request);
+        // The caller's span: its traceparent goes out with the request, as any instrumented client sends it.
+        using (new Activity("caller").SetParentId(traceId, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start())
+        {
+            response = await gateway.Client.SendAsync(request);
+        }
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var echoed = await response.Content.ReadFromJsonAsync<EchoedRequest>();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,7 @@ internal sealed class OutboxRelay<TDbContext>(
     where TDbContext : DbContext
 {
     // One relay at a time per database, across every instance of the app: rows leave in creation order.
-    private const long RelayLockKey = 0x5348_4F50_0001;
+    internal const long RelayLockKey = 0x5348_4F50_0001;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -44,6 +45,7 @@ internal sealed class OutboxRelay<TDbContext>(
 
     private async Task<(int Fetched, RelayResult Result)> RelayBatchAsync(CancellationToken cancellationToken)
     {
+        var startedAt = DateTimeOffset.UtcNow;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -62,22 +64,36 @@ internal sealed class OutboxRelay<TDbContext>(
             return (0, default);
         }
 
+        // An idle round leaves no trace; a batch's span starts when its round did and links to the trace of every row it carries.
+        using var activity = MessagingTelemetry.Source.StartActivity(MessagingTelemetry.RelaySpanName, ActivityKind.Internal, parentContext: default,
+            tags: [new(MessagingTelemetry.BatchCount, batch.Count), new(MessagingTelemetry.Service, options.Value.ServiceName)],
+            links: batch.Select(m => MessagingTelemetry.ParseTraceParent(m.TraceParent)).Where(c => c != default).Select(c => new ActivityLink(c)).ToList(),
+            startTime: startedAt);
+
         // The whole batch is in flight at once; each publish completes on its own confirm.
         var outcomes = await Task.WhenAll(batch.Select(message => PublishAsync(message, cancellationToken)));
 
         var published = new List<Guid>(batch.Count);
+        var failed = new List<Guid>();
+        Exception? firstError = null;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (outcomes[i] is null)
+            if (outcomes[i] is not { } error)
             {
                 published.Add(batch[i].Id);
                 continue;
             }
-            var error = outcomes[i]!;
-            logger.LogWarning(error, "Outbox message {MessageId} ({Type}) for order {OrderId} was not confirmed; it stays for the next round",
-                batch[i].Id, batch[i].Type, batch[i].CorrelationId);
-            var text = Truncate($"{error.GetType().Name}: {error.Message}", 1000);
-            await db.Set<OutboxMessage>().Where(m => m.Id == batch[i].Id)
+            failed.Add(batch[i].Id);
+            firstError ??= error;
+            logger.LogDebug(error, "Outbox message {MessageId} ({Type}) for order {OrderId} was not confirmed", batch[i].Id, batch[i].Type, batch[i].CorrelationId);
+        }
+        if (firstError is not null)
+        {
+            // One line per round, not per row: while the broker is down every round fails whole.
+            logger.LogWarning("{Failed} of {Fetched} outbox messages were not confirmed ({Error}); they stay for the next round",
+                failed.Count, batch.Count, $"{firstError.GetType().Name}: {firstError.Message}");
+            var text = Truncate($"{firstError.GetType().Name}: {firstError.Message}", 1000);
+            await db.Set<OutboxMessage>().Where(m => failed.Contains(m.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LastError, text), cancellationToken);
         }
 
@@ -88,6 +104,10 @@ internal sealed class OutboxRelay<TDbContext>(
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.PublishedAt, now), cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        if (published.Count < batch.Count)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, $"{batch.Count - published.Count} of {batch.Count} not confirmed");
+        }
         var service = new KeyValuePair<string, object?>("service", options.Value.ServiceName);
         MessagingMetrics.Published.Add(published.Count, service);
         if (published.Count < batch.Count)

@@ -11,9 +11,15 @@ internal sealed class OutboxWriter<TDbContext>(TDbContext db, TimeProvider clock
     public void Enqueue<TEvent>(TEvent integrationEvent) where TEvent : class, IIntegrationEvent
     {
         var route = ShopTopology.RouteOf(typeof(TEvent));
+        var id = Guid.CreateVersion7();
+        // The row keeps this span's traceparent: the relay's publish span, and so every later hop, continues this trace.
+        using var activity = MessagingTelemetry.Source.StartActivity(MessagingTelemetry.OutboxWriteSpanName(route.TypeName));
+        activity?.SetTag(MessagingTelemetry.MessageId, id.ToString());
+        activity?.SetTag(MessagingTelemetry.ConversationId, integrationEvent.OrderId.ToString());
+        activity?.SetTag(MessagingTelemetry.DestinationName, route.Exchange);
         db.Set<OutboxMessage>().Add(new OutboxMessage
         {
-            Id = Guid.CreateVersion7(),
+            Id = id,
             Type = route.TypeName,
             Exchange = route.Exchange,
             RoutingKey = route.RoutingKey,

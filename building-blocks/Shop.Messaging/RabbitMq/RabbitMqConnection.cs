@@ -14,6 +14,10 @@ internal sealed class RabbitMqConnection(IOptions<RabbitMqOptions> rabbitOptions
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnection? _connection;
     private IChannel? _publishChannel;
+    private (DateTimeOffset At, Exception Error)? _lastFailure;
+
+    /// <summary>After a failed connect, publishes fail fast for this long instead of each trying to connect again.</summary>
+    private static readonly TimeSpan FailFastWindow = TimeSpan.FromSeconds(1);
 
     public Task<IConnection> ConnectAsync(string purpose, CancellationToken cancellationToken)
     {
@@ -43,8 +47,21 @@ internal sealed class RabbitMqConnection(IOptions<RabbitMqOptions> rabbitOptions
             {
                 return _publishChannel;
             }
+            if (_lastFailure is { } last && DateTimeOffset.UtcNow - last.At < FailFastWindow)
+            {
+                throw new IOException($"The broker was unreachable {(DateTimeOffset.UtcNow - last.At).TotalMilliseconds:0} ms ago: {last.Error.Message}", last.Error);
+            }
             await CloseAsync();
-            _connection = await ConnectAsync("publisher", cancellationToken);
+            try
+            {
+                _connection = await ConnectAsync("publisher", cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                _lastFailure = (DateTimeOffset.UtcNow, exception);
+                throw;
+            }
+            _lastFailure = null;
             // Confirms are tracked per publish; the limiter stays above any relay batch so it never throttles one.
             var options = new CreateChannelOptions(
                 publisherConfirmationsEnabled: true,

@@ -25,7 +25,7 @@ internal sealed partial class RabbitMqConsumerHost(
     TimeProvider clock,
     ILogger<RabbitMqConsumerHost> logger) : BackgroundService
 {
-    internal static readonly ActivitySource ActivitySource = new("Shop.Messaging");
+    private static readonly TimeSpan ReconnectDelayCap = TimeSpan.FromSeconds(5);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(registry.Queues.Select(queue => ConsumeQueueAsync(queue, stoppingToken)));
@@ -69,7 +69,8 @@ internal sealed partial class RabbitMqConsumerHost(
                 failures++;
                 LogBrokerUnavailable(exception, queue, failures);
             }
-            await Task.Delay(Backoff.Delay(Math.Max(failures, 1) + 3, options.Value.MaxRetryDelay), stoppingToken)
+            // 400 ms, 800 ms … up to 5 s: a broker that comes back is found within seconds.
+            await Task.Delay(Backoff.Delay(Math.Max(failures, 1) + 2, ReconnectDelayCap), stoppingToken)
                 .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
@@ -79,70 +80,97 @@ internal sealed partial class RabbitMqConsumerHost(
         var properties = delivery.BasicProperties;
         var body = delivery.Body.ToArray(); // the broker's buffer is only valid during this call
         var traceParent = ReadHeader(properties.Headers, MessageHeaders.TraceParent);
+        var started = Stopwatch.GetTimestamp();
+        // The span covers the inbox check, the effect, the commit and the ack, as a child of the producer's publish span.
+        using var activity = MessagingTelemetry.Source.StartActivity(
+            MessagingTelemetry.ProcessSpanName(queue), ActivityKind.Consumer, MessagingTelemetry.ParseTraceParent(traceParent));
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(MessagingTelemetry.System, MessagingTelemetry.RabbitMq);
+            activity.SetTag(MessagingTelemetry.OperationType, "process");
+            activity.SetTag(MessagingTelemetry.OperationName, "process");
+            activity.SetTag(MessagingTelemetry.DestinationName, delivery.Exchange);
+            activity.SetTag(MessagingTelemetry.RoutingKey, delivery.RoutingKey);
+            activity.SetTag(MessagingTelemetry.ConsumerGroup, queue);
+            activity.SetTag(MessagingTelemetry.MessageId, properties.MessageId);
+            activity.SetTag(MessagingTelemetry.ConversationId, properties.CorrelationId);
+            activity.SetTag(MessagingTelemetry.Type, properties.Type);
+            activity.SetTag(MessagingTelemetry.BodySize, body.Length);
+            activity.SetTag(MessagingTelemetry.DeliveryTag, (long)delivery.DeliveryTag);
+        }
         using var scope = logger.BeginScope(new Dictionary<string, object?>
         {
             ["MessageId"] = properties.MessageId,
             ["MessageType"] = properties.Type,
             ["OrderId"] = properties.CorrelationId,
             ["Queue"] = queue,
+            ["TraceId"] = activity?.TraceId.ToString() ?? MessagingTelemetry.ParseTraceParent(traceParent).TraceId.ToString(),
         });
-        ActivityContext.TryParse(traceParent, null, out var parent);
-        using var activity = ActivitySource.StartActivity($"{queue} process", ActivityKind.Consumer, parent);
-        activity?.SetTag("messaging.message.id", properties.MessageId);
-        activity?.SetTag("messaging.destination.name", queue);
 
+        string outcome;
         try
         {
             var problem = Decode(queue, properties, body, out var registration, out var message, out var messageId);
             if (problem is not null)
             {
-                await DeadLetterAsync(channel, queue, delivery, body, problem, stoppingToken);
-                return;
+                await DeadLetterAsync(channel, queue, delivery, body, problem, activity, stoppingToken);
+                outcome = MessagingMetrics.OutcomeDeadLettered;
             }
-            var context = new MessageContext(messageId, registration!.Route.TypeName, queue, delivery.Redelivered, traceParent);
-            await HandleWithRetriesAsync(channel, queue, delivery, body, registration, message!, context, stoppingToken);
+            else
+            {
+                var context = new MessageContext(messageId, registration!.Route.TypeName, queue, delivery.Redelivered, traceParent);
+                outcome = await HandleWithRetriesAsync(channel, queue, delivery, body, registration, message!, context, activity, stoppingToken);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Not acked: the broker redelivers it to the next consumer, and the inbox absorbs a repeat.
+            return;
         }
+
+        activity?.SetTag(MessagingTelemetry.Outcome, outcome);
+        var queueTag = Tag("queue", queue);
+        var outcomeTag = Tag("outcome", outcome);
+        MessagingMetrics.Consumed.Add(1, queueTag, outcomeTag);
+        MessagingMetrics.ProcessDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, queueTag, outcomeTag);
     }
 
-    private async Task HandleWithRetriesAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery, byte[] body,
-        ConsumerRegistration registration, object message, MessageContext context, CancellationToken stoppingToken)
+    /// <returns>The outcome: applied, duplicate or dead_lettered.</returns>
+    private async Task<string> HandleWithRetriesAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery, byte[] body,
+        ConsumerRegistration registration, object message, MessageContext context, Activity? activity, CancellationToken stoppingToken)
     {
         for (var attempt = 1; ; attempt++)
         {
+            activity?.SetTag(MessagingTelemetry.Attempt, attempt);
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var applied = await scope.ServiceProvider.GetRequiredService<IInboxProcessor>()
                     .ProcessAsync(registration, message, context, stoppingToken);
                 await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
-                MessagingMetrics.Consumed.Add(1, Tag("queue", queue), Tag("outcome", applied ? MessagingMetrics.OutcomeApplied : MessagingMetrics.OutcomeDuplicate));
                 if (applied)
                 {
                     LogApplied(context.MessageId, context.Type, delivery.BasicProperties.CorrelationId);
+                    return MessagingMetrics.OutcomeApplied;
                 }
-                else
-                {
-                    LogDuplicate(context.MessageId, context.Type, delivery.BasicProperties.CorrelationId);
-                }
-                return;
+                activity?.AddEvent(new ActivityEvent("duplicate absorbed by the inbox"));
+                LogDuplicate(context.MessageId, context.Type, delivery.BasicProperties.CorrelationId);
+                return MessagingMetrics.OutcomeDuplicate;
             }
             catch (PoisonMessageException poison)
             {
-                await DeadLetterAsync(channel, queue, delivery, body, poison.Message, stoppingToken);
-                return;
+                await DeadLetterAsync(channel, queue, delivery, body, poison.Message, activity, stoppingToken);
+                return MessagingMetrics.OutcomeDeadLettered;
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 var transient = TransientFailures.IsTransient(exception);
+                activity?.AddException(exception, new TagList { { MessagingTelemetry.Attempt, attempt }, { "shop.messaging.transient", transient } });
                 if (!transient && attempt >= options.Value.MaxAttempts)
                 {
                     await DeadLetterAsync(channel, queue, delivery, body,
-                        $"failed after {attempt} attempts: {exception.GetType().Name}: {exception.Message}", stoppingToken);
-                    return;
+                        $"failed after {attempt} attempts: {exception.GetType().Name}: {exception.Message}", activity, stoppingToken);
+                    return MessagingMetrics.OutcomeDeadLettered;
                 }
                 var delay = Backoff.Delay(attempt, options.Value.MaxRetryDelay);
                 MessagingMetrics.Retries.Add(1, Tag("queue", queue), Tag("transient", transient));
@@ -178,10 +206,12 @@ internal sealed partial class RabbitMqConsumerHost(
     }
 
     /// <summary>Moves a message that can never be applied to its queue's DLQ, with the reason, then acks it.</summary>
-    private async Task DeadLetterAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery, byte[] body, string reason, CancellationToken stoppingToken)
+    private async Task DeadLetterAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery, byte[] body, string reason,
+        Activity? activity, CancellationToken stoppingToken)
     {
         var properties = delivery.BasicProperties;
         LogDeadLettering(properties.MessageId, properties.Type, queue, reason);
+        activity?.SetStatus(ActivityStatusCode.Error, $"dead-lettered: {reason}");
         Guid.TryParse(properties.MessageId, out var messageId);
         Guid.TryParse(properties.CorrelationId, out var correlationId);
         var headers = new Dictionary<string, string>
@@ -199,7 +229,8 @@ internal sealed partial class RabbitMqConsumerHost(
             queue,
             body,
             correlationId,
-            ReadHeader(properties.Headers, MessageHeaders.TraceParent),
+            // The dead letter's publish span is a child of this delivery's span, and its header points there.
+            activity?.Id ?? ReadHeader(properties.Headers, MessageHeaders.TraceParent),
             clock.GetUtcNow(),
             headers);
         for (var attempt = 1; ; attempt++)
@@ -217,7 +248,6 @@ internal sealed partial class RabbitMqConsumerHost(
             }
         }
         await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
-        MessagingMetrics.Consumed.Add(1, Tag("queue", queue), Tag("outcome", MessagingMetrics.OutcomeDeadLettered));
     }
 
     private static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);

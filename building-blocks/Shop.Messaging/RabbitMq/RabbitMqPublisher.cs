@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 
@@ -7,11 +8,34 @@ internal sealed class RabbitMqPublisher(RabbitMqConnection connection, IOptions<
 {
     public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
+        // The relay runs in the background with no trace of its own to continue: the producer span's parent is the span that
+        // wrote the row (its stored traceparent), so the order's trace goes on; the batch that carried it is linked instead.
+        var parent = MessagingTelemetry.ParseTraceParent(message.TraceParent);
+        using var activity = parent == default
+            ? MessagingTelemetry.Source.StartActivity(MessagingTelemetry.PublishSpanName(message.Exchange), ActivityKind.Producer)
+            : MessagingTelemetry.Source.StartActivity(MessagingTelemetry.PublishSpanName(message.Exchange), ActivityKind.Producer, parent,
+                links: Activity.Current is { } batch ? [new ActivityLink(batch.Context)] : null);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(MessagingTelemetry.System, MessagingTelemetry.RabbitMq);
+            activity.SetTag(MessagingTelemetry.OperationType, "send");
+            activity.SetTag(MessagingTelemetry.OperationName, "publish");
+            activity.SetTag(MessagingTelemetry.DestinationName, message.Exchange);
+            activity.SetTag(MessagingTelemetry.RoutingKey, message.RoutingKey);
+            activity.SetTag(MessagingTelemetry.MessageId, message.MessageId.ToString());
+            activity.SetTag(MessagingTelemetry.ConversationId, message.CorrelationId.ToString());
+            activity.SetTag(MessagingTelemetry.Type, message.Type);
+            activity.SetTag(MessagingTelemetry.BodySize, message.Body.Length);
+            activity.SetTag(MessagingTelemetry.Service, options.Value.ServiceName);
+        }
+
         var channel = await connection.GetPublishChannelAsync(cancellationToken);
         var headers = new Dictionary<string, object?>();
-        if (message.TraceParent is not null)
+        // The consumer's span becomes a child of this publish span; without a listener the stored traceparent still travels.
+        var traceParent = activity?.Id ?? message.TraceParent;
+        if (traceParent is not null)
         {
-            headers[MessageHeaders.TraceParent] = message.TraceParent;
+            headers[MessageHeaders.TraceParent] = traceParent;
         }
         if (message.Headers is not null)
         {
@@ -32,7 +56,24 @@ internal sealed class RabbitMqPublisher(RabbitMqConnection connection, IOptions<
             AppId = options.Value.ServiceName,
             Headers = headers,
         };
-        // With confirm tracking on, this completes on the broker's ack and throws on a nack or a return.
-        await channel.BasicPublishAsync(message.Exchange, message.RoutingKey, mandatory: true, properties, message.Body, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = MessagingMetrics.OutcomeFailed;
+        try
+        {
+            // With confirm tracking on, this completes on the broker's ack and throws on a nack or a return.
+            await channel.BasicPublishAsync(message.Exchange, message.RoutingKey, mandatory: true, properties, message.Body, cancellationToken);
+            outcome = MessagingMetrics.OutcomeConfirmed;
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            activity?.AddException(exception);
+            throw;
+        }
+        finally
+        {
+            MessagingMetrics.PublishDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("exchange", message.Exchange), new KeyValuePair<string, object?>("outcome", outcome));
+        }
     }
 }

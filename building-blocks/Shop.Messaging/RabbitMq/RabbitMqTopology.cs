@@ -9,7 +9,9 @@ internal static class RabbitMqTopology
     public static async Task DeclareAsync(IChannel channel, CancellationToken cancellationToken)
     {
         await channel.ExchangeDeclareAsync(ShopTopology.UnroutedExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-        await channel.QueueDeclareAsync(ShopTopology.UnroutedQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+        // Kept for inspection, bounded: live pushes published while no gateway listens end here too.
+        var unroutedArguments = new Dictionary<string, object?> { ["x-message-ttl"] = 86_400_000, ["x-max-length"] = 100_000 };
+        await channel.QueueDeclareAsync(ShopTopology.UnroutedQueue, durable: true, exclusive: false, autoDelete: false, unroutedArguments, cancellationToken: cancellationToken);
         await channel.QueueBindAsync(ShopTopology.UnroutedQueue, ShopTopology.UnroutedExchange, routingKey: "", cancellationToken: cancellationToken);
 
         await channel.ExchangeDeclareAsync(ShopTopology.DeadLetterExchange, ExchangeType.Direct, durable: true, autoDelete: false, cancellationToken: cancellationToken);

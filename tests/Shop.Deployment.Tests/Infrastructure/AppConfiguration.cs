@@ -16,6 +16,8 @@ internal sealed class AppConfiguration
     private static readonly string[] FunctionsHostKeys = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "AzureWebJobsScriptRoot", "AZURE_FUNCTIONS_ENVIRONMENT"];
     private static readonly string[] FunctionsHostSections = ["AzureFunctionsJobHost"];
     private static readonly string[] AspNetCoreHostKeys = ["ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT"];
+    // Read by the OpenTelemetry SDK of every app (through AddShopTelemetry), and by the Functions host in OpenTelemetry mode.
+    private static readonly string[] OpenTelemetryKeys = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"];
 
     private readonly DotnetApp _app;
     private readonly IConfigurationRoot _appSettings;
@@ -52,7 +54,7 @@ internal sealed class AppConfiguration
     {
         var path = key.Replace("__", ":", StringComparison.Ordinal).Split(':');
         var hostKeys = _app.Host == AppHost.AzureFunctions ? FunctionsHostKeys : AspNetCoreHostKeys;
-        if (path.Length == 1 && hostKeys.Contains(path[0], StringComparer.OrdinalIgnoreCase))
+        if (path.Length == 1 && hostKeys.Concat(OpenTelemetryKeys).Contains(path[0], StringComparer.OrdinalIgnoreCase))
         {
             return null;
         }

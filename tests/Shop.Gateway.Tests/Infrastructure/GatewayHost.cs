@@ -29,9 +29,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         var app = GatewayApp.Build(args);
         await app.StartAsync();
 
-        // The test sends its own traceparent; the client must not replace it with one of its own.
-        var handler = new SocketsHttpHandler { ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator() };
-        var client = new HttpClient(handler) { BaseAddress = new Uri(app.Urls.Single()) };
+        var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
         return new GatewayHost(app, client);
     }
 

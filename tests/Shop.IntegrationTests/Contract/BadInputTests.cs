@@ -10,7 +10,7 @@ public sealed class BadInputTests(ShopSystem system)
 {
     private const string Json = "application/json";
 
-    public static TheoryData<string, string, string, string?, string?, string, int> Cases => new()
+    public static TheoryData<string, string, string, string, string?, string, int> Cases => new()
     {
         // name, method, path, X-User-ID ("" = absent), body (null = none), content type, expected status
         { "missing X-User-ID", "POST", "/orders/orders", "", "{\"amount\":5}", Json, 400 },

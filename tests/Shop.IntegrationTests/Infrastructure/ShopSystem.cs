@@ -105,6 +105,8 @@ public sealed class ShopSystem : IAsyncLifetime
             $"--urls=http://127.0.0.1:{port}",
             $"--ConnectionStrings:RabbitMq={BrokerUri}",
             "--Logging:LogLevel:Default=Warning",
+            // The backlog gauges sample often enough for a test to watch the outbox fill and drain.
+            "--Messaging:OutboxMetricsInterval=00:00:00.200",
             database,
         ];
         var app = DevelopmentHost.Build(args, assembly, builder =>

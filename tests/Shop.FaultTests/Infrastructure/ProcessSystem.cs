@@ -1,0 +1,185 @@
+using Npgsql;
+
+namespace Shop.FaultTests.Infrastructure;
+
+/// <summary>
+/// The whole shop as real processes — Orders and Payments on the development host, the gateway in front — on
+/// databases and a broker virtual host of its own, so a run never meets another run or a running system.
+/// </summary>
+public sealed class ProcessSystem : IAsyncLifetime
+{
+    private readonly List<AppProcess> _processes = [];
+
+    public string RunId { get; } = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..6];
+    public string VirtualHost => $"shop-fault-{RunId}";
+    public string OrdersDatabase => $"shop_fault_{RunId}_orders";
+    public string PaymentsDatabase => $"shop_fault_{RunId}_payments";
+    public string BrokerUri => FaultEnvironment.RabbitMqUri(VirtualHost);
+    public string LogDirectory => Path.Combine(FaultEnvironment.Artifacts, "fault-logs", RunId);
+
+    public BrokerManagement Management { get; } = new();
+    public NpgsqlDataSource OrdersDb { get; private set; } = null!;
+    public NpgsqlDataSource PaymentsDb { get; private set; } = null!;
+    public AppProcess Orders { get; private set; } = null!;
+    public AppProcess Payments { get; private set; } = null!;
+    public AppProcess Gateway { get; private set; } = null!;
+    public AppProcess? SecondOrders { get; private set; }
+    public AppProcess? SecondPayments { get; private set; }
+
+    /// <summary>A client of the gateway whose timeout stands for the user's patience.</summary>
+    public HttpClient Http { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        // A run that failed mid-fault may have left a server down.
+        await Servers.EnsurePostgresUpAsync();
+        await Servers.EnsureBrokerUpAsync();
+        Directory.CreateDirectory(LogDirectory);
+        await using (var admin = new NpgsqlConnection(FaultEnvironment.PostgresAdmin))
+        {
+            await admin.OpenAsync();
+            foreach (var database in new[] { OrdersDatabase, PaymentsDatabase })
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
+                await create.ExecuteNonQueryAsync();
+            }
+        }
+        OrdersDb = NpgsqlDataSource.Create(Database(OrdersDatabase, 20));
+        PaymentsDb = NpgsqlDataSource.Create(Database(PaymentsDatabase, 20));
+        await Management.CreateVirtualHostAsync(VirtualHost);
+
+        Orders = await StartOrdersAsync("orders", FreePort());
+        Payments = await StartPaymentsAsync("payments", FreePort());
+        var gatewayDirectory = Path.GetDirectoryName(FaultEnvironment.BuildOutput("gateway-proxy", "Shop.Gateway.dll"))!;
+        var gatewayPort = FreePort();
+        Gateway = Track(new AppProcess("gateway", FaultEnvironment.BuildOutput("gateway-proxy", "Shop.Gateway.dll"), gatewayPort,
+        [
+            "--contentRoot", gatewayDirectory,
+            "--urls", $"http://127.0.0.1:{gatewayPort}",
+            $"--ReverseProxy:Clusters:orders:Destinations:primary:Address={Orders.BaseAddress}",
+            $"--ReverseProxy:Clusters:payments:Destinations:primary:Address={Payments.BaseAddress}",
+            $"--ConnectionStrings:RabbitMq={BrokerUri}",
+        ], LogDirectory));
+        await Gateway.StartAsync();
+        Http = new HttpClient { BaseAddress = Gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
+    }
+
+    /// <summary>Starts a second Orders and Payments process beside the first: they consume and relay, the gateway keeps its routes.</summary>
+    public async Task StartSecondInstancesAsync()
+    {
+        SecondOrders ??= await StartOrdersAsync("orders-2", FreePort());
+        SecondPayments ??= await StartPaymentsAsync("payments-2", FreePort());
+    }
+
+    public async Task KillSecondInstancesAsync()
+    {
+        foreach (var app in new[] { SecondOrders, SecondPayments })
+        {
+            if (app is not null)
+            {
+                await app.KillAsync();
+            }
+        }
+    }
+
+    private async Task<AppProcess> StartOrdersAsync(string name, int port)
+    {
+        var app = Track(new AppProcess(name, FaultEnvironment.BuildOutput("functions-orders", "Shop.Orders.dll"), port,
+            FunctionAppArguments(port, $"--ConnectionStrings:Orders={Database(OrdersDatabase, 30)}"), LogDirectory));
+        await app.StartAsync();
+        return app;
+    }
+
+    private async Task<AppProcess> StartPaymentsAsync(string name, int port)
+    {
+        var app = Track(new AppProcess(name, FaultEnvironment.BuildOutput("functions-payments", "Shop.Payments.dll"), port,
+            FunctionAppArguments(port, $"--ConnectionStrings:Payments={Database(PaymentsDatabase, 30)}"), LogDirectory));
+        await app.StartAsync();
+        return app;
+    }
+
+    private string[] FunctionAppArguments(int port, string database) =>
+    [
+        "--dev-host",
+        "--urls", $"http://127.0.0.1:{port}",
+        database,
+        $"--ConnectionStrings:RabbitMq={BrokerUri}",
+        "--Logging:LogLevel:Microsoft.EntityFrameworkCore=Warning",
+        "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
+        "--Logging:LogLevel:System.Net.Http.HttpClient=Warning",
+    ];
+
+    private AppProcess Track(AppProcess app)
+    {
+        _processes.Add(app);
+        return app;
+    }
+
+    /// <summary>Drops the test's own pooled connections, which a database restart has broken.</summary>
+    public void ClearPools()
+    {
+        OrdersDb.Clear();
+        PaymentsDb.Clear();
+    }
+
+    /// <summary>Every log line of every process of this run that contains <paramref name="text"/>.</summary>
+    public int CountLogLines(string text, string? processPrefix = null)
+    {
+        var count = 0;
+        foreach (var app in _processes.Where(p => processPrefix is null || p.Name.StartsWith(processPrefix, StringComparison.Ordinal)).DistinctBy(p => p.LogFile))
+        {
+            if (!File.Exists(app.LogFile))
+            {
+                continue;
+            }
+            using var stream = new FileStream(app.LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        foreach (var app in Enumerable.Reverse(_processes))
+        {
+            await app.DisposeAsync();
+        }
+        await Servers.EnsurePostgresUpAsync();
+        await Servers.EnsureBrokerUpAsync();
+        if (OrdersDb is not null)
+        {
+            await OrdersDb.DisposeAsync();
+            await PaymentsDb.DisposeAsync();
+        }
+        NpgsqlConnection.ClearAllPools();
+        await using (var admin = new NpgsqlConnection(FaultEnvironment.PostgresAdmin))
+        {
+            await admin.OpenAsync();
+            foreach (var database in new[] { OrdersDatabase, PaymentsDatabase })
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+        await Management.DeleteVirtualHostAsync(VirtualHost);
+        Management.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Database(string name, int maxPoolSize) =>
+        new NpgsqlConnectionStringBuilder(FaultEnvironment.PostgresAdmin) { Database = name, MaxPoolSize = maxPoolSize }.ConnectionString;
+}

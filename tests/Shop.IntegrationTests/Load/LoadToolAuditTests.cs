@@ -1,0 +1,49 @@
+using Shop.IntegrationTests.Infrastructure;
+using Shop.LoadTest;
+using Shop.LoadTest.Load;
+using Shop.LoadTest.Reporting;
+using Xunit.Abstractions;
+
+namespace Shop.IntegrationTests.Load;
+
+/// <summary>
+/// The load tool's runner against the in-process system for 10 s at 50 orders/s. It asserts the audit, never the
+/// speed: every order final, the money adding up per user, no unpublished outbox row, no dead letter.
+/// </summary>
+[Collection(ShopCollection.Name)]
+public sealed class LoadToolAuditTests(ShopSystem system, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Ten_seconds_at_fifty_orders_a_second_leave_a_clean_audit()
+    {
+        var options = new LoadTestOptions
+        {
+            Gateway = system.Gateway.BaseAddress,
+            OrdersDb = system.OrdersConnectionString,
+            PaymentsDb = system.PaymentsConnectionString,
+            RabbitMq = system.BrokerUri,
+            Rate = 50,
+            Duration = TimeSpan.FromSeconds(10),
+            Users = 20,
+            DrainTimeout = TimeSpan.FromSeconds(60),
+            SystemPorts = [],
+            Output = Path.Combine(Path.GetTempPath(), $"shop-loadtest-{system.RunId}"),
+        };
+
+        var run = await new LoadRunner(options, output.WriteLine).RunAsync(CancellationToken.None);
+        foreach (var line in ConsoleSummary.Of(run))
+        {
+            output.WriteLine(line);
+        }
+        var written = await ResultsFile.WriteAsync(options.OutputDirectory(), "run", run, HtmlReport.ForRun(run, []), CancellationToken.None);
+
+        Assert.True(run.Audit.Clean, string.Join(Environment.NewLine, run.Audit.Violations));
+        Assert.Empty(run.ErrorsByKind);
+        Assert.Equal(run.Sent, run.Accepted);
+        Assert.True(run.Audit.OrdersByStatus.GetValueOrDefault("PAID") > 0, "some orders are paid");
+        Assert.True(run.Audit.OrdersByStatus.GetValueOrDefault("FAILED") > 0, "some orders fail for insufficient funds");
+        Assert.True(run.SignalRUsed, run.SignalRProblem);
+        Assert.Equal(0, run.MissedPushes);
+        Assert.True(File.Exists(written + ".html"));
+    }
+}

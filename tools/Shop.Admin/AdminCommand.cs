@@ -1,0 +1,96 @@
+using Shop.Contracts;
+
+namespace Shop.Admin;
+
+public enum AdminAction
+{
+    List,
+    Replay,
+}
+
+/// <summary>The parsed command line: what to do, to which dead-letter queues, on which broker.</summary>
+/// <param name="MessageId">For replay: the one message to replay, or null for --all.</param>
+public sealed record AdminCommand(AdminAction Action, IReadOnlyList<string> Queues, string? MessageId, string Broker)
+{
+    public const string DefaultBroker = "amqp://guest:guest@127.0.0.1:5672/";
+    public const int UsageExitCode = 2;
+
+    /// <summary>Every dead-letter queue of the shop's topology.</summary>
+    public static IReadOnlyList<string> AllDeadLetterQueues { get; } =
+        ShopTopology.Queues.Select(q => q.Queue + ShopTopology.DeadLetterSuffix).ToList();
+
+    public static AdminCommand Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count < 2 || args[0] != "dlq")
+        {
+            throw new ArgumentException("Expected 'dlq list' or 'dlq replay'.");
+        }
+        string? queue = null, messageId = null, broker = null;
+        var all = false;
+        var positional = new List<string>();
+        for (var i = 2; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--queue":
+                    queue = Value(args, ref i);
+                    break;
+                case "--message-id":
+                    messageId = Value(args, ref i);
+                    break;
+                case "--broker":
+                    broker = Value(args, ref i);
+                    break;
+                case "--all":
+                    all = true;
+                    break;
+                default:
+                    if (args[i].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        throw new ArgumentException($"Unknown option {args[i]}.");
+                    }
+                    positional.Add(args[i]);
+                    break;
+            }
+        }
+        // The broker the apps are configured with (scripts/run.sh exports it), else the local one.
+        broker ??= Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") is { Length: > 0 } configured ? configured : DefaultBroker;
+
+        switch (args[1])
+        {
+            case "list":
+                if (positional.Count > 0 || messageId is not null || all)
+                {
+                    throw new ArgumentException("'dlq list' takes only --queue and --broker.");
+                }
+                return new AdminCommand(AdminAction.List, queue is null ? AllDeadLetterQueues : [queue], null, broker);
+            case "replay":
+                var target = positional.Count == 1 ? positional[0] : queue
+                    ?? throw new ArgumentException("'dlq replay' needs the dead-letter queue, e.g. payments.order-created.dlq.");
+                if (all == (messageId is not null))
+                {
+                    throw new ArgumentException("'dlq replay' needs exactly one of --message-id ID or --all.");
+                }
+                return new AdminCommand(AdminAction.Replay, [target], messageId, broker);
+            default:
+                throw new ArgumentException($"Unknown command 'dlq {args[1]}'.");
+        }
+    }
+
+    public static int Usage(TextWriter error)
+    {
+        error.WriteLine("""
+            usage:
+              dlq list [--queue <dlq>] [--broker amqp://user:pass@host:5672/vhost]
+                  prints every dead letter (message id, type, order id, reason, when) and leaves it in the queue
+              dlq replay <dlq> (--message-id <id> | --all) [--broker ...]
+                  republishes to the original exchange and routing key with publisher confirms,
+                  and removes a message from the dead-letter queue only after its confirm
+            queues: 
+            """ + string.Join(", ", AllDeadLetterQueues));
+        return UsageExitCode;
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i) =>
+        ++i < args.Count ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
+}

@@ -1,0 +1,19 @@
+using Shop.Admin;
+
+// dlq list [--queue Q] [--broker URI] | dlq replay <queue> (--message-id ID | --all) [--broker URI]
+try
+{
+    var command = AdminCommand.Parse(args);
+    await using var deadLetters = await DeadLetterQueues.ConnectAsync(command.Broker);
+    return command.Action switch
+    {
+        AdminAction.List => await deadLetters.ListAsync(command.Queues, Console.Out),
+        AdminAction.Replay => await deadLetters.ReplayAsync(command.Queues[0], command.MessageId, Console.Out),
+        _ => AdminCommand.Usage(Console.Error),
+    };
+}
+catch (ArgumentException usage)
+{
+    Console.Error.WriteLine(usage.Message);
+    return AdminCommand.Usage(Console.Error);
+}
