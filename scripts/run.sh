@@ -16,7 +16,7 @@ dotnet build Shop.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 export ConnectionStrings__RabbitMq="${SHOP_RABBITMQ:-amqp://guest:guest@127.0.0.1:5672/}"
 export ConnectionStrings__Orders="${SHOP_ORDERS_DB:-Host=127.0.0.1;Database=orders;Username=shop;Password=shop}"
 export ConnectionStrings__Payments="${SHOP_PAYMENTS_DB:-Host=127.0.0.1;Database=payments;Username=shop;Password=shop}"
-quiet=(--Logging:LogLevel:Microsoft.EntityFrameworkCore=Warning --Logging:LogLevel:Microsoft.AspNetCore=Warning)
+quiet=(--Logging:LogLevel:Default=${SHOP_LOG_LEVEL:-Information} --Logging:LogLevel:Microsoft.EntityFrameworkCore=Warning --Logging:LogLevel:Microsoft.AspNetCore=Warning)
 
 pids=()
 stop() {
