@@ -53,6 +53,17 @@ public static class ApiRequest
         return true;
     }
 
+    /// <summary>The user, the optional idempotency key and the amount of an order or top-up; the first problem found otherwise.</summary>
+    public static async Task<(AmountRequest? Request, IResult? Problem)> ReadAmountRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!TryGetUserId(request, out var userId, out var problem) || !TryGetIdempotencyKey(request, out var idempotencyKey, out problem))
+        {
+            return (null, problem);
+        }
+        var (amount, bodyProblem) = await ReadAmountAsync(request, cancellationToken);
+        return bodyProblem is null ? (new AmountRequest(userId, idempotencyKey, amount), null) : (null, bodyProblem);
+    }
+
     /// <summary>Reads <c>{"amount": N}</c>: N an integer from 1 to <see cref="ApiLimits.MaxAmount"/> minor units.</summary>
     public static async Task<(long Amount, IResult? Problem)> ReadAmountAsync(HttpRequest request, CancellationToken cancellationToken)
     {

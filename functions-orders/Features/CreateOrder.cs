@@ -19,20 +19,15 @@ public sealed class CreateOrderFunction(CreateOrderHandler handler)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        if (!ApiRequest.TryGetUserId(request, out var userId, out var problem)
-            || !ApiRequest.TryGetIdempotencyKey(request, out var idempotencyKey, out problem))
+        var (input, problem) = await ApiRequest.ReadAmountRequestAsync(request, cancellationToken);
+        if (input is null)
         {
-            return problem;
-        }
-        var (amount, bodyProblem) = await ApiRequest.ReadAmountAsync(request, cancellationToken);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
+            return problem!;
         }
 
-        var result = await handler.HandleAsync(new CreateOrder(userId, amount, idempotencyKey), cancellationToken);
+        var result = await handler.HandleAsync(new CreateOrder(input.UserId, input.Amount, input.IdempotencyKey), cancellationToken);
         return result.Order is null
-            ? ApiProblems.Conflict($"The {ApiLimits.IdempotencyKeyHeader} '{idempotencyKey}' was used for a different order.")
+            ? ApiProblems.Conflict($"The {ApiLimits.IdempotencyKeyHeader} '{input.IdempotencyKey}' was used for a different order.")
             : TypedResults.Created($"/orders/{result.Order.Id}", result.Order);
     }
 }

@@ -27,17 +27,12 @@ public sealed class TopUpFunction(AccountService accounts)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "account/topup")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        if (!ApiRequest.TryGetUserId(request, out var userId, out var problem)
-            || !ApiRequest.TryGetIdempotencyKey(request, out var idempotencyKey, out problem))
+        var (input, problem) = await ApiRequest.ReadAmountRequestAsync(request, cancellationToken);
+        if (input is null)
         {
-            return problem;
+            return problem!;
         }
-        var (amount, bodyProblem) = await ApiRequest.ReadAmountAsync(request, cancellationToken);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
-        }
-        var result = await accounts.TopUpAsync(userId, amount, idempotencyKey, cancellationToken);
+        var result = await accounts.TopUpAsync(input.UserId, input.Amount, input.IdempotencyKey, cancellationToken);
         return result switch
         {
             { Account: not null } => TypedResults.Ok(result.Account),
