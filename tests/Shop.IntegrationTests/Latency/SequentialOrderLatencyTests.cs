@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Shop.IntegrationTests.Browser;
 using Shop.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -100,13 +101,5 @@ public sealed class SequentialOrderLatencyTests(ShopSystem system, ITestOutputHe
         }
     }
 
-    private static string ArtifactsPath()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Shop.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "artifacts");
-    }
+    private static string ArtifactsPath() => Path.Combine(RepositoryPaths.Root, "artifacts");
 }
