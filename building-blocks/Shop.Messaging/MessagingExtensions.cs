@@ -30,6 +30,7 @@ public static class MessagingExtensions
             InitialData = [new("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Warning")],
         });
         builder.Services.TryAddSingleton<IOutboxSignal, OutboxSignal>();
+        AddOutboxDispatcher(builder.Services);
         builder.Services.TryAddSingleton<OutboxCommitInterceptor>();
         builder.Services.AddDbContextPool<TDbContext>((services, options) => options
             .UseNpgsql(connectionString, npgsql => npgsql
@@ -64,11 +65,14 @@ public static class MessagingExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IOutboxSignal, OutboxSignal>();
+        AddOutboxDispatcher(services);
         services.AddScoped<IOutbox, OutboxWriter<TDbContext>>();
         services.AddSingleton<RabbitMqConnection>();
         services.AddSingleton<IMessagePublisher, RabbitMqPublisher>();
         services.AddSingleton<IOutboxRelay, OutboxRelay<TDbContext>>();
         services.AddSingleton<IMessagingCleanup, MessagingCleanup<TDbContext>>();
+        services.AddSingleton<IOutboxMarker, OutboxMarker<TDbContext>>();
+        services.AddHostedService<OutboxDispatchWorker>();
         services.AddHostedService<OutboxRelayWorker>();
         services.AddMetrics();
         services.AddHostedService<OutboxBacklogMonitor<TDbContext>>();
@@ -79,5 +83,11 @@ public static class MessagingExtensions
         services.AddScoped<IInboxProcessor, InboxProcessor<TDbContext>>();
         services.AddHostedService<RabbitMqConsumerHost>();
         return new MessagingBuilder(builder, registry);
+    }
+
+    private static void AddOutboxDispatcher(IServiceCollection services)
+    {
+        services.TryAddSingleton<OutboxDispatcher>();
+        services.TryAddSingleton<IOutboxDispatcher>(provider => provider.GetRequiredService<OutboxDispatcher>());
     }
 }

@@ -10,7 +10,23 @@ public sealed class MessagingOptions
     [Required]
     public string ServiceName { get; set; } = "";
 
-    /// <summary>Outbox rows published per relay round; each round awaits its confirms together.</summary>
+    /// <summary>
+    /// Publish each outbox row straight after the commit that wrote it (the relay then only takes over rows this
+    /// dispatch could not publish). Off, every row waits for a relay round, as the timer-only outbox would.
+    /// </summary>
+    public bool DispatchOnCommit { get; set; } = true;
+
+    /// <summary>
+    /// How long the relay leaves an unpublished row to the commit-time dispatch before taking it over. Short enough for
+    /// a quick catch-up after a broker outage; long enough that the relay rarely publishes a row the dispatch is still
+    /// publishing (which would only be a duplicate, absorbed by the consumer's inbox).
+    /// </summary>
+    public TimeSpan RelayGrace { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The grace the relay applies: none when rows are not dispatched at commit.</summary>
+    internal TimeSpan EffectiveRelayGrace => DispatchOnCommit ? RelayGrace : TimeSpan.Zero;
+
+    /// <summary>Outbox rows published per relay round or dispatch batch; each awaits its confirms together.</summary>
     [Range(1, 5000)]
     public int RelayBatchSize { get; set; } = 200;
 
@@ -27,7 +43,7 @@ public sealed class MessagingOptions
     public int MaxAttempts { get; set; } = 5;
 
     /// <summary>Longest pause between retries of a transient failure (database or broker down).</summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often the outbox backlog gauges are sampled (one count query each time).</summary>
     public TimeSpan OutboxMetricsInterval { get; set; } = TimeSpan.FromSeconds(5);

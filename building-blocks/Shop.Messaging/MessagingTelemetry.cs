@@ -4,7 +4,7 @@ namespace Shop.Messaging;
 
 /// <summary>
 /// The spans of the outbox and inbox. One order is one trace: the outbox row keeps the traceparent of the span that
-/// wrote it, the relay's publish span continues that trace, and its id travels in the message's <c>traceparent</c> header.
+/// wrote it, the publish span (of the commit-time dispatch or the relay) continues that trace, and its id travels in the message's <c>traceparent</c> header.
 /// </summary>
 public static class MessagingTelemetry
 {
@@ -12,6 +12,9 @@ public static class MessagingTelemetry
 
     /// <summary>The relay's span per batch; it links to every row's trace rather than joining one of them.</summary>
     public const string RelaySpanName = "outbox relay";
+
+    /// <summary>The commit-time dispatch's span per batch; like the relay's, it links to every row's trace.</summary>
+    public const string DispatchSpanName = "outbox dispatch";
 
     internal static readonly ActivitySource Source = new(SourceName);
 

@@ -6,13 +6,20 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Shop.Messaging.Outbox;
 
 /// <summary>
-/// Notifies the relay after a commit that wrote outbox rows: at SaveChanges when it ran in its own
-/// transaction, else when the surrounding transaction commits.
+/// Hands the outbox rows a context wrote to the dispatcher once they are committed: at SaveChanges when it ran in its
+/// own transaction, else when the surrounding transaction commits. Rows of a transaction that rolled back, or was
+/// abandoned, are forgotten: a pooled context must never carry them into its next commit.
 /// </summary>
-internal sealed class OutboxCommitInterceptor(IOutboxSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
+internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    private static readonly ConditionalWeakTable<DbContext, object> PendingByContext = new();
-    private static readonly object Marker = new();
+    private static readonly ConditionalWeakTable<DbContext, Pending> PendingByContext = new();
+
+    /// <summary>Rows written and not yet committed, and whether a SaveChanges (which may open its own transaction) is running.</summary>
+    private sealed class Pending
+    {
+        public List<OutboxMessage> Messages { get; } = [];
+        public bool Saving { get; set; }
+    }
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
@@ -30,55 +37,125 @@ internal sealed class OutboxCommitInterceptor(IOutboxSignal signal) : SaveChange
     public override ValueTask<int> SavedChangesAsync(
         SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        NotifyIfCommitted(eventData.Context);
+        ReleaseIfCommitted(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        NotifyIfCommitted(eventData.Context);
+        ReleaseIfCommitted(eventData.Context);
+        return result;
+    }
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ForgetIfOwnTransaction(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => ForgetIfOwnTransaction(eventData.Context);
+
+    public ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result,
+        CancellationToken cancellationToken = default)
+    {
+        ForgetUnlessSaving(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult<DbTransaction> TransactionStarting(
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    {
+        ForgetUnlessSaving(eventData.Context);
         return result;
     }
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Release(eventData.Context, notify: true);
+        Release(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) =>
-        Release(eventData.Context, notify: true);
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.Context);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Release(eventData.Context, notify: false);
+        Forget(eventData.Context);
         return Task.CompletedTask;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
-        Release(eventData.Context, notify: false);
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
 
     private static void Track(DbContext? context)
     {
-        if (context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
+        if (context is null)
         {
-            PendingByContext.AddOrUpdate(context, Marker);
+            return;
+        }
+        if (context.Database.CurrentTransaction is null)
+        {
+            // SaveChanges in its own transaction: nothing from an earlier, abandoned transaction belongs to it.
+            Forget(context);
+        }
+        var pending = PendingByContext.GetOrCreateValue(context);
+        pending.Saving = true;
+        foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
+        {
+            // A SaveChanges retried after a failure inside the same transaction sees its rows Added again.
+            if (entry.State == EntityState.Added && !pending.Messages.Contains(entry.Entity))
+            {
+                pending.Messages.Add(entry.Entity);
+            }
         }
     }
 
-    private void NotifyIfCommitted(DbContext? context)
+    private void ReleaseIfCommitted(DbContext? context)
     {
+        if (context is not null && PendingByContext.TryGetValue(context, out var pending))
+        {
+            pending.Saving = false;
+        }
         if (context?.Database.CurrentTransaction is null)
         {
-            Release(context, notify: true);
+            Release(context);
         }
     }
 
-    private void Release(DbContext? context, bool notify)
+    private static void ForgetIfOwnTransaction(DbContext? context)
     {
-        if (context is not null && PendingByContext.Remove(context) && notify)
+        if (context is not null && PendingByContext.TryGetValue(context, out var pending))
         {
-            signal.Notify();
+            pending.Saving = false;
+        }
+        if (context?.Database.CurrentTransaction is null)
+        {
+            Forget(context);
+        }
+    }
+
+    /// <summary>A transaction begun outside SaveChanges starts a new unit of work: rows of an abandoned one are void.</summary>
+    private static void ForgetUnlessSaving(DbContext? context)
+    {
+        if (context is not null && PendingByContext.TryGetValue(context, out var pending) && !pending.Saving)
+        {
+            PendingByContext.Remove(context);
+        }
+    }
+
+    private void Release(DbContext? context)
+    {
+        if (context is not null && PendingByContext.TryGetValue(context, out var pending) && PendingByContext.Remove(context)
+            && pending.Messages.Count > 0)
+        {
+            dispatcher.Committed(pending.Messages);
+        }
+    }
+
+    private static void Forget(DbContext? context)
+    {
+        if (context is not null)
+        {
+            PendingByContext.Remove(context);
         }
     }
 }

@@ -54,8 +54,10 @@ internal sealed class OutboxRelay<TDbContext>(
         await db.Database.ExecuteSqlAsync($"SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock({RelayLockKey})", cancellationToken);
 
         var batchSize = options.Value.RelayBatchSize;
+        // Younger rows are still the commit-time dispatch's to publish; taking them now would mostly send duplicates.
+        var cutoff = clock.GetUtcNow() - options.Value.EffectiveRelayGrace;
         var batch = await db.Set<OutboxMessage>()
-            .FromSql($"SELECT * FROM outbox_messages WHERE published_at IS NULL ORDER BY sequence LIMIT {batchSize} FOR UPDATE")
+            .FromSql($"SELECT * FROM outbox_messages WHERE published_at IS NULL AND created_at <= {cutoff} ORDER BY sequence LIMIT {batchSize} FOR UPDATE")
             .AsNoTracking()
             .ToListAsync(cancellationToken);
         if (batch.Count == 0)

@@ -4,7 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace Shop.Messaging.Outbox;
 
-/// <summary>Runs the relay as soon as a commit wrote outbox rows; the timer function is only the safety net.</summary>
+/// <summary>
+/// Runs the relay at start and whenever rows were left to it (a dispatch that was not confirmed, a full dispatch queue,
+/// or every commit when dispatch on commit is off), and again with backoff while rounds fail. The timer function is
+/// the safety net beside it.
+/// </summary>
 internal sealed class OutboxRelayWorker(IOutboxRelay relay, IOutboxSignal signal, IOptions<MessagingOptions> options, ILogger<OutboxRelayWorker> logger)
     : BackgroundService
 {
@@ -17,6 +21,12 @@ internal sealed class OutboxRelayWorker(IOutboxRelay relay, IOutboxSignal signal
             try
             {
                 await signal.WaitAsync(stoppingToken);
+                // The relay only takes rows older than the grace: wait until the ones this signal is about qualify.
+                var grace = options.Value.EffectiveRelayGrace;
+                if (grace > TimeSpan.Zero)
+                {
+                    await Task.Delay(grace, stoppingToken);
+                }
                 var result = await relay.DrainAsync(stoppingToken);
                 if (result.Failed == 0)
                 {

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace Shop.IntegrationTests.Observability;
 
-/// <summary>One order is one trace: gateway → Orders → relay → Payments → relay → Orders → relay → gateway push.</summary>
+/// <summary>One order is one trace: gateway → Orders → dispatch → Payments → dispatch → Orders → dispatch → gateway push.</summary>
 [Collection(ShopCollection.Name)]
 public sealed class OrderTraceTests(ShopSystem system, ITestOutputHelper output)
 {
@@ -39,12 +39,12 @@ public sealed class OrderTraceTests(ShopSystem system, ITestOutputHelper output)
         Assert.True(trace.Descends(ordersRequest, proxyCall), "the Orders request continues the gateway's call");
         Assert.Contains(trace.Spans, s => s.Source.Name == "Npgsql" && trace.Descends(s, ordersRequest));
         var orderCreated = Hop(trace, ordersRequest, nameof(OrderCreated), ShopTopology.OrdersExchange, ShopTopology.PaymentsOrderCreatedQueue);
-        // Payments charges, and its relay answers; Orders applies the result, and its relay announces the status.
+        // Payments charges and answers; Orders applies the result and announces the status.
         var paymentCompleted = Hop(trace, orderCreated.Consume, nameof(PaymentCompleted), ShopTopology.PaymentsExchange, ShopTopology.OrdersPaymentResultsQueue);
         var statusWrite = trace.Single(s => s.DisplayName == MessagingTelemetry.OutboxWriteSpanName(nameof(OrderStatusChanged)), "outbox write OrderStatusChanged");
         Assert.True(trace.Descends(statusWrite, paymentCompleted.Consume), "OrderStatusChanged is written while the payment result is applied");
         var statusPublish = trace.Single(s => s.ParentSpanId == statusWrite.SpanId && s.DisplayName == MessagingTelemetry.PublishSpanName(ShopTopology.OrdersExchange),
-            "the relay's publish of OrderStatusChanged");
+            "the publish of OrderStatusChanged");
         var push = trace.First(s => s.DisplayName == pushName && s.ParentSpanId == statusPublish.SpanId, "the gateway's push");
         Assert.Equal(ActivityKind.Consumer, push.Kind);
         Assert.Equal(order.Id.ToString(), Tag(push, "messaging.message.conversation_id"));
@@ -61,20 +61,21 @@ public sealed class OrderTraceTests(ShopSystem system, ITestOutputHelper output)
                 $"{chain[i].DisplayName} starts at {chain[i].StartTimeUtc:O}, before {chain[i - 1].DisplayName} at {chain[i - 1].StartTimeUtc:O}");
         }
 
-        // The relay's batch span is a trace of its own that links to every row it carried, this order's among them.
-        var relay = recorder.Spans.Where(s => s.DisplayName == MessagingTelemetry.RelaySpanName)
+        // The row left with the commit-time dispatch (not a relay round); its batch span is a trace of its own that links to
+        // every row it carried, this order's among them.
+        var batch = recorder.Spans.Where(s => s.DisplayName == MessagingTelemetry.DispatchSpanName)
             .SingleOrDefault(s => s.Links.Any(l => l.Context.TraceId == traceId && l.Context.SpanId == orderCreated.Write.SpanId));
-        Assert.NotNull(relay);
-        Assert.Contains(orderCreated.Publish.Links, l => l.Context.SpanId == relay.SpanId);
-        Assert.True(Convert.ToInt64(relay.GetTagItem("messaging.batch.message_count"), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.NotNull(batch);
+        Assert.Contains(orderCreated.Publish.Links, l => l.Context.SpanId == batch.SpanId);
+        Assert.True(Convert.ToInt64(batch.GetTagItem("messaging.batch.message_count"), System.Globalization.CultureInfo.InvariantCulture) >= 1);
     }
 
-    /// <summary>An outbox write under <paramref name="cause"/>, the relay's publish that continues it and the consumer's span under that.</summary>
+    /// <summary>An outbox write under <paramref name="cause"/>, the publish that continues it and the consumer's span under that.</summary>
     private static (Activity Write, Activity Publish, Activity Consume) Hop(SpanTree trace, Activity cause, string type, string exchange, string queue)
     {
         var write = trace.Single(s => s.DisplayName == MessagingTelemetry.OutboxWriteSpanName(type), $"outbox write {type}");
         Assert.True(trace.Descends(write, cause), $"{write.DisplayName} is under {cause.DisplayName}");
-        var publish = trace.Single(s => s.ParentSpanId == write.SpanId && s.DisplayName == MessagingTelemetry.PublishSpanName(exchange), $"the relay's publish of {type}");
+        var publish = trace.Single(s => s.ParentSpanId == write.SpanId && s.DisplayName == MessagingTelemetry.PublishSpanName(exchange), $"the publish of {type}");
         Assert.Equal(ActivityKind.Producer, publish.Kind);
         Assert.Equal("rabbitmq", Tag(publish, "messaging.system"));
         var consume = trace.Single(s => s.ParentSpanId == publish.SpanId && s.DisplayName == MessagingTelemetry.ProcessSpanName(queue), $"{queue} processing {type}");

@@ -9,7 +9,7 @@ namespace Shop.UnitTests.Messaging;
 public sealed class OutboxRelayWorkerTests
 {
     private static readonly IOptions<MessagingOptions> Options =
-        Microsoft.Extensions.Options.Options.Create(new MessagingOptions { ServiceName = "test", MaxRetryDelay = TimeSpan.FromMilliseconds(50) });
+        Microsoft.Extensions.Options.Options.Create(new MessagingOptions { ServiceName = "test", MaxRetryDelay = TimeSpan.FromMilliseconds(50), RelayGrace = TimeSpan.Zero });
 
     [Fact]
     public async Task Relay_drains_at_start_and_again_when_a_commit_signals()

@@ -63,11 +63,11 @@ public static class HopProfiler
             var pushed = order is null || double.IsNaN(order.PushedMs) ? (DateTimeOffset?)null : clock.StartedAt.AddMilliseconds(order.PushedMs);
             var result = results.TryGetValue(id, out var r) ? r : default;
             Add("1 client send → order row (gateway, HTTP, Orders)", sent, times.Created);
-            Add("2 order commit → OrderCreated published (relay)", times.Created, times.CreatedPublished);
+            Add("2 order commit → OrderCreated published (outbox)", times.Created, times.CreatedPublished);
             Add("3 OrderCreated published → charged in Payments (broker, consumer)", times.CreatedPublished, result.Created == default ? null : result.Created);
-            Add("4 charged → payment result published (relay)", result.Created == default ? null : result.Created, result.Published);
+            Add("4 charged → payment result published (outbox)", result.Created == default ? null : result.Created, result.Published);
             Add("5 payment result published → order final in Orders (broker, consumer)", result.Published, times.Updated);
-            Add("6 order final → OrderStatusChanged published (relay)", times.StatusCreated, times.StatusPublished);
+            Add("6 order final → OrderStatusChanged published (outbox)", times.StatusCreated, times.StatusPublished);
             Add("7 OrderStatusChanged published → push received (broker, gateway, SignalR)", times.StatusPublished, pushed);
             Add("= client send → push received", sent, pushed);
         }

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Shop.Messaging.Outbox;
+
+/// <summary>
+/// Publishes each committed outbox row at once, so an event leaves within a broker round trip of its commit rather
+/// than at the relay's next round. Rows waiting together go out together, all in flight at once; the confirmed ones
+/// are marked published in batches, off the publishing path. A row whose publish fails is left to the relay, which
+/// takes over rows older than <see cref="MessagingOptions.RelayGrace"/>: nothing depends on this worker alone.
+/// </summary>
+internal sealed partial class OutboxDispatchWorker(
+    OutboxDispatcher dispatcher,
+    IMessagePublisher publisher,
+    IOutboxMarker marker,
+    IOutboxSignal relaySignal,
+    IOptions<MessagingOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxDispatchWorker> logger) : BackgroundService
+{
+    private readonly Channel<(Guid Id, DateTimeOffset ConfirmedAt)> _confirmed =
+        Channel.CreateUnbounded<(Guid, DateTimeOffset)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    /// <summary>Commits hand their rows over from here on (ExecuteAsync itself starts later, on the thread pool).</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        dispatcher.Attach();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var marking = MarkAsync(stoppingToken);
+        try
+        {
+            await DispatchAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Rows still queued stay unpublished in the table; the relay of this or another instance sends them.
+            dispatcher.Detach();
+            _confirmed.Writer.TryComplete();
+        }
+        await marking;
+    }
+
+    private async Task DispatchAsync(CancellationToken stoppingToken)
+    {
+        var reader = dispatcher.Reader;
+        var batchSize = options.Value.RelayBatchSize;
+        var batch = new List<OutboxMessage>(batchSize);
+        while (await reader.WaitToReadAsync(stoppingToken))
+        {
+            batch.Clear();
+            while (batch.Count < batchSize && reader.TryRead(out var message))
+            {
+                batch.Add(message);
+            }
+            await PublishBatchAsync(batch, stoppingToken);
+        }
+    }
+
+    private async Task PublishBatchAsync(List<OutboxMessage> batch, CancellationToken stoppingToken)
+    {
+        using var activity = MessagingTelemetry.Source.StartActivity(MessagingTelemetry.DispatchSpanName, ActivityKind.Internal, parentContext: default,
+            tags: [new(MessagingTelemetry.BatchCount, batch.Count), new(MessagingTelemetry.Service, options.Value.ServiceName)],
+            links: batch.Select(m => MessagingTelemetry.ParseTraceParent(m.TraceParent)).Where(c => c != default).Select(c => new ActivityLink(c)).ToList());
+
+        var outcomes = await Task.WhenAll(batch.Select(message => PublishAsync(message, stoppingToken)));
+
+        var failed = 0;
+        Exception? firstError = null;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i] is { } error)
+            {
+                failed++;
+                firstError ??= error;
+                LogNotConfirmed(error, batch[i].Id, batch[i].Type, batch[i].CorrelationId);
+                continue;
+            }
+            _confirmed.Writer.TryWrite((batch[i].Id, clock.GetUtcNow()));
+        }
+
+        var service = new KeyValuePair<string, object?>("service", options.Value.ServiceName);
+        MessagingMetrics.Published.Add(batch.Count - failed, service);
+        if (firstError is not null)
+        {
+            MessagingMetrics.PublishFailures.Add(failed, service);
+            activity?.SetStatus(ActivityStatusCode.Error, $"{failed} of {batch.Count} not confirmed");
+            // One line per batch, not per row: while the broker is down every batch fails whole.
+            LogBatchNotConfirmed(failed, batch.Count, $"{firstError.GetType().Name}: {firstError.Message}", options.Value.RelayGrace);
+            relaySignal.Notify();
+        }
+    }
+
+    private async Task<Exception?> PublishAsync(OutboxMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await publisher.PublishAsync(
+                new OutgoingMessage(message.Id, message.Type, message.Exchange, message.RoutingKey, Encoding.UTF8.GetBytes(message.Payload),
+                    message.CorrelationId, message.TraceParent, message.CreatedAt),
+                stoppingToken);
+            return null;
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Reported by the caller; the row stays unpublished for the relay.
+            return exception;
+        }
+    }
+
+    /// <summary>Marks confirmed rows published, as many at once as have gathered while the previous mark ran.</summary>
+    private async Task MarkAsync(CancellationToken stoppingToken)
+    {
+        var reader = _confirmed.Reader;
+        var batch = new List<(Guid Id, DateTimeOffset ConfirmedAt)>();
+        try
+        {
+            while (await reader.WaitToReadAsync(CancellationToken.None))
+            {
+                batch.Clear();
+                while (batch.Count < 1000 && reader.TryRead(out var confirmed))
+                {
+                    batch.Add(confirmed);
+                }
+                try
+                {
+                    await marker.MarkPublishedAsync(batch, stoppingToken);
+                }
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The rows were delivered; unmarked, the relay publishes them again and the consumers' inbox absorbs the repeat.
+                    LogMarkFailed(exception, batch.Count, batch[0].Id);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox message {MessageId} ({Type}) for order {OrderId} was not confirmed")]
+    private partial void LogNotConfirmed(Exception exception, Guid messageId, string type, Guid orderId);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Failed} of {Count} committed outbox messages were not confirmed ({Error}); the relay takes them over after {Grace}")]
+    private partial void LogBatchNotConfirmed(int failed, int count, string error, TimeSpan grace);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Could not mark {Count} confirmed outbox messages published (first {MessageId}); the relay will publish them again")]
+    private partial void LogMarkFailed(Exception exception, int count, Guid messageId);
+}

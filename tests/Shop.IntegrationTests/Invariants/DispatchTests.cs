@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using RabbitMQ.Client;
+using Shop.Contracts;
+using Shop.IntegrationTests.Infrastructure;
+using Shop.Messaging.Outbox;
+using Shop.Orders.Data;
+using Shop.Payments.Data;
+
+namespace Shop.IntegrationTests.Invariants;
+
+/// <summary>
+/// Committed outbox rows leave at once, without waiting for a relay round; rows of a transaction that did not commit
+/// never leave, even from a pooled context that is used again.
+/// </summary>
+[Collection(ShopCollection.Name)]
+public sealed class DispatchTests(ShopSystem system)
+{
+    [Fact]
+    public async Task Order_completes_while_every_relay_is_held_and_its_rows_are_marked_published()
+    {
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 100);
+        // Holding both relays' advisory locks stops every relay round, as a stuck relay would be.
+        await using var ordersRelay = await HoldRelayAsync(system.OrdersDb, OutboxRelay<OrdersDbContext>.RelayLockKey);
+        await using var paymentsRelay = await HoldRelayAsync(system.PaymentsDb, OutboxRelay<PaymentsDbContext>.RelayLockKey);
+
+        var order = await system.Client.PlaceOrderAsync(user, 40);
+
+        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+        await Eventually.UntilAsync(
+            () => system.OrdersDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = $1 AND published_at IS NOT NULL", order.Id),
+            marked => marked == 2, $"OrderCreated and OrderStatusChanged of order {order.Id} marked published");
+        await Eventually.UntilAsync(
+            () => system.PaymentsDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = $1 AND published_at IS NOT NULL", order.Id),
+            marked => marked == 1, $"PaymentCompleted of order {order.Id} marked published");
+    }
+
+    [Fact]
+    public async Task Rows_of_a_rolled_back_or_abandoned_transaction_are_never_published_by_a_context_used_again()
+    {
+        await using var broker = await RawBroker.ConnectAsync(system);
+        var queue = (await broker.Channel.QueueDeclareAsync($"test.dispatch.{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await broker.Channel.QueueBindAsync(queue, ShopTopology.OrdersExchange, "order.status-changed");
+        var user = ShopSystem.NewUserId();
+        var rolledBack = Guid.NewGuid();
+        var abandoned = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        var committed = new[] { Guid.NewGuid(), Guid.NewGuid() };
+
+        await using (var scope = system.Orders.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+            var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
+            void Enqueue(Guid orderId) => outbox.Enqueue(new OrderStatusChanged(orderId, user, "PAID", null, DateTimeOffset.UtcNow));
+
+            await using (var transaction = await db.Database.BeginTransactionAsync())
+            {
+                Enqueue(rolledBack);
+                await db.SaveChangesAsync();
+                await transaction.RollbackAsync();
+            }
+            db.ChangeTracker.Clear();
+            await AbandonAsync(db, () => Enqueue(abandoned[0]));
+
+            // The same context's next unit of work, in a transaction of its own…
+            await using (var transaction = await db.Database.BeginTransactionAsync())
+            {
+                Enqueue(committed[0]);
+                await db.SaveChangesAsync();
+                await transaction.CommitAsync();
+            }
+            await AbandonAsync(db, () => Enqueue(abandoned[1]));
+
+            // …and in SaveChanges' own transaction.
+            Enqueue(committed[1]);
+            await db.SaveChangesAsync();
+        }
+
+        var received = new List<Guid>();
+        await Eventually.UntilAsync(async () =>
+        {
+            while (await broker.Channel.BasicGetAsync(queue, autoAck: true) is { } message)
+            {
+                using var body = JsonDocument.Parse(message.Body);
+                if (body.RootElement.GetProperty("userId").GetInt64() == user)
+                {
+                    received.Add(body.RootElement.GetProperty("orderId").GetGuid());
+                }
+            }
+            return received;
+        }, ids => ids.Contains(committed[1]), "both committed status changes");
+
+        // The dispatch queue is first in, first out: had a void row been handed over, it would have arrived before the next commit's.
+        Assert.Equal(committed, received);
+        Assert.Equal(0, await system.OrdersDb.ScalarAsync(
+            "SELECT count(*) FROM outbox_messages WHERE correlation_id = ANY($1)", new[] { rolledBack, abandoned[0], abandoned[1] }));
+    }
+
+    /// <summary>Writes a row in a transaction that is disposed without a commit or a rollback.</summary>
+    private static async Task AbandonAsync(OrdersDbContext db, Action enqueue)
+    {
+        await using (await db.Database.BeginTransactionAsync())
+        {
+            enqueue();
+            await db.SaveChangesAsync();
+        }
+        db.ChangeTracker.Clear();
+    }
+
+    private static async Task<NpgsqlConnection> HoldRelayAsync(NpgsqlDataSource db, long key)
+    {
+        var connection = await db.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({key})", connection);
+        await command.ExecuteNonQueryAsync();
+        return connection; // closing the session releases the lock
+    }
+}

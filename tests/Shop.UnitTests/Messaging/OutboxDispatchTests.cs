@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moq;
+using Shop.Messaging;
+using Shop.Messaging.Outbox;
+
+namespace Shop.UnitTests.Messaging;
+
+public sealed class OutboxDispatchTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Committed_rows_are_published_and_then_marked_published()
+    {
+        var harness = new Harness();
+        await harness.Worker.StartAsync(CancellationToken.None);
+        var rows = new[] { Row(), Row(), Row() };
+
+        harness.Dispatcher.Committed(rows);
+
+        var marked = await harness.MarkedAsync(3);
+        await harness.Worker.StopAsync(CancellationToken.None);
+        Assert.Equal(rows.Select(r => r.Id), harness.Published.Select(m => m.MessageId));
+        Assert.Equal(rows.Select(r => r.Id).Order(), marked.Order());
+        Assert.False(harness.RelayWoken());
+    }
+
+    [Fact]
+    public async Task Row_the_broker_did_not_confirm_is_not_marked_and_wakes_the_relay()
+    {
+        var refused = Row();
+        var harness = new Harness(message => message.MessageId == refused.Id ? new IOException("nack") : null);
+        await harness.Worker.StartAsync(CancellationToken.None);
+        var accepted = Row();
+
+        harness.Dispatcher.Committed([refused, accepted]);
+
+        var marked = await harness.MarkedAsync(1);
+        await harness.Worker.StopAsync(CancellationToken.None);
+        Assert.Equal([accepted.Id], marked);
+        Assert.True(harness.RelayWoken());
+    }
+
+    [Fact]
+    public async Task Rows_a_failed_mark_left_unmarked_do_not_stop_later_rows()
+    {
+        var harness = new Harness(failFirstMark: true);
+        await harness.Worker.StartAsync(CancellationToken.None);
+
+        harness.Dispatcher.Committed([Row()]);
+        await harness.MarkAttemptsAsync(1);
+        var later = Row();
+        harness.Dispatcher.Committed([later]);
+
+        var marked = await harness.MarkedAsync(1);
+        await harness.Worker.StopAsync(CancellationToken.None);
+        Assert.Equal([later.Id], marked);
+    }
+
+    [Fact]
+    public void Without_a_running_worker_a_commit_only_wakes_the_relay()
+    {
+        var harness = new Harness();
+
+        harness.Dispatcher.Committed([Row()]);
+
+        Assert.True(harness.RelayWoken());
+        Assert.False(harness.Dispatcher.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task With_dispatch_on_commit_off_a_commit_only_wakes_the_relay()
+    {
+        var harness = new Harness(dispatchOnCommit: false);
+        await harness.Worker.StartAsync(CancellationToken.None);
+
+        harness.Dispatcher.Committed([Row()]);
+
+        Assert.True(harness.RelayWoken());
+        await harness.Worker.StopAsync(CancellationToken.None);
+        Assert.Empty(harness.Published);
+    }
+
+    private static OutboxMessage Row() => new()
+    {
+        Id = Guid.CreateVersion7(),
+        Type = "OrderCreated",
+        Exchange = "shop.orders",
+        RoutingKey = "order.created",
+        Payload = "{}",
+        CorrelationId = Guid.NewGuid(),
+        CreatedAt = DateTimeOffset.UtcNow,
+    };
+
+    /// <summary>The worker with a publisher and marker it owns the seams of; the relay signal is the real one.</summary>
+    private sealed class Harness
+    {
+        private readonly ConcurrentQueue<Guid> _marked = new();
+        private int _markAttempts;
+
+        public Harness(Func<OutgoingMessage, Exception?>? refuse = null, bool failFirstMark = false, bool dispatchOnCommit = true)
+        {
+            var options = Options.Create(new MessagingOptions { ServiceName = "test", DispatchOnCommit = dispatchOnCommit });
+            Dispatcher = new OutboxDispatcher(Signal, options);
+            var publisher = new Mock<IMessagePublisher>();
+            publisher.Setup(p => p.PublishAsync(It.IsAny<OutgoingMessage>(), It.IsAny<CancellationToken>()))
+                .Returns((OutgoingMessage message, CancellationToken _) =>
+                {
+                    Published.Enqueue(message);
+                    return refuse?.Invoke(message) is { } error ? Task.FromException(error) : Task.CompletedTask;
+                });
+            var marker = new Mock<IOutboxMarker>();
+            marker.Setup(m => m.MarkPublishedAsync(It.IsAny<IReadOnlyList<(Guid, DateTimeOffset)>>(), It.IsAny<CancellationToken>()))
+                .Returns((IReadOnlyList<(Guid Id, DateTimeOffset ConfirmedAt)> rows, CancellationToken _) =>
+                {
+                    if (Interlocked.Increment(ref _markAttempts) == 1 && failFirstMark)
+                    {
+                        return Task.FromException(new TimeoutException("database did not answer"));
+                    }
+                    foreach (var row in rows)
+                    {
+                        _marked.Enqueue(row.Id);
+                    }
+                    return Task.CompletedTask;
+                });
+            Worker = new OutboxDispatchWorker(Dispatcher, publisher.Object, marker.Object, Signal, options, TimeProvider.System,
+                NullLogger<OutboxDispatchWorker>.Instance);
+        }
+
+        public OutboxSignal Signal { get; } = new();
+        public OutboxDispatcher Dispatcher { get; }
+        public OutboxDispatchWorker Worker { get; }
+        public ConcurrentQueue<OutgoingMessage> Published { get; } = new();
+
+        /// <summary>Whether a wake-up is pending; the probe's own wait is cancelled so it takes none that comes later.</summary>
+        public bool RelayWoken()
+        {
+            using var probe = new CancellationTokenSource();
+            var wait = Signal.WaitAsync(probe.Token).AsTask();
+            var woken = wait.IsCompletedSuccessfully;
+            probe.Cancel();
+            return woken;
+        }
+
+        public async Task<List<Guid>> MarkedAsync(int count)
+        {
+            var deadline = DateTime.UtcNow + Timeout;
+            while (_marked.Count < count && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+            Assert.True(_marked.Count >= count, $"expected {count} rows marked, got {_marked.Count}");
+            return [.. _marked];
+        }
+
+        public async Task MarkAttemptsAsync(int count)
+        {
+            var deadline = DateTime.UtcNow + Timeout;
+            while (Volatile.Read(ref _markAttempts) < count && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+            Assert.True(Volatile.Read(ref _markAttempts) >= count, $"expected {count} mark attempts");
+        }
+    }
+}
