@@ -15,8 +15,11 @@ public sealed class Order
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>When Payments charged or refused the order, by Payments' clock; null while pending or if the result did not say.</summary>
+    public DateTimeOffset? PaymentAt { get; set; }
+
     /// <summary>Applies the payment result if the order still waits for one; false if it was final already.</summary>
-    public bool Complete(bool paid, string? reason, DateTimeOffset at)
+    public bool Complete(bool paid, string? reason, DateTimeOffset? paymentAt, DateTimeOffset at)
     {
         if (Status != OrderStatus.Pending)
         {
@@ -24,6 +27,7 @@ public sealed class Order
         }
         Status = paid ? OrderStatus.Paid : OrderStatus.Failed;
         Reason = paid ? null : reason;
+        PaymentAt = paymentAt;
         UpdatedAt = at;
         return true;
     }

@@ -13,12 +13,13 @@ public sealed partial class ApplyPaymentResult(OrdersDbContext db, IOutbox outbo
     : IMessageHandler<PaymentCompleted>, IMessageHandler<PaymentFailed>
 {
     public Task HandleAsync(PaymentCompleted message, MessageContext context, CancellationToken cancellationToken) =>
-        ApplyAsync(message.OrderId, message.UserId, message.Amount, paid: true, reason: null, cancellationToken);
+        ApplyAsync(message.OrderId, message.UserId, message.Amount, paid: true, reason: null, message.DecidedAt, cancellationToken);
 
     public Task HandleAsync(PaymentFailed message, MessageContext context, CancellationToken cancellationToken) =>
-        ApplyAsync(message.OrderId, message.UserId, message.Amount, paid: false, message.Reason, cancellationToken);
+        ApplyAsync(message.OrderId, message.UserId, message.Amount, paid: false, message.Reason, message.DecidedAt, cancellationToken);
 
-    private async Task ApplyAsync(Guid orderId, long userId, long amount, bool paid, string? reason, CancellationToken cancellationToken)
+    private async Task ApplyAsync(Guid orderId, long userId, long amount, bool paid, string? reason, DateTimeOffset? decidedAt,
+        CancellationToken cancellationToken)
     {
         // The row lock orders this against any other result for the same order.
         var order = await db.Orders.FromSql($"SELECT * FROM orders WHERE id = {orderId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken)
@@ -30,7 +31,7 @@ public sealed partial class ApplyPaymentResult(OrdersDbContext db, IOutbox outbo
         }
 
         var now = clock.GetUtcNow();
-        if (!order.Complete(paid, reason, now))
+        if (!order.Complete(paid, reason, decidedAt, now))
         {
             LogAlreadyFinal(orderId, order.Status);
             return;

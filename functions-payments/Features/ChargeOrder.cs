@@ -54,13 +54,13 @@ public sealed partial class ChargeOrder(PaymentsDbContext db, IOutbox outbox, Ti
             BalanceAfter = account.Balance,
             CreatedAt = now,
         });
-        outbox.Enqueue(new PaymentCompleted(message.OrderId, message.UserId, message.Amount));
+        outbox.Enqueue(new PaymentCompleted(message.OrderId, message.UserId, message.Amount, now));
         LogCharged(message.OrderId, message.UserId, message.Amount, account.Balance);
     }
 
     private void Refuse(OrderCreated message, string reason)
     {
-        outbox.Enqueue(new PaymentFailed(message.OrderId, message.UserId, message.Amount, reason));
+        outbox.Enqueue(new PaymentFailed(message.OrderId, message.UserId, message.Amount, reason, clock.GetUtcNow()));
         LogRefused(message.OrderId, message.UserId, message.Amount, reason);
     }
 

@@ -12,6 +12,7 @@
 
   const $ = (id) => document.getElementById(id);
   const orders = new Map(); // order id → order, as last known
+  const openTimelines = new Set(); // ids of the orders whose timeline is shown
   let userId = 1;
   let connection = null;
 
@@ -112,24 +113,32 @@
     return merged;
   }
 
-  // Click-to-final-status times, measured in the page itself (window.shopTimings), for the benchmark and tests.
-  const placedAt = new Map();
+  // Times measured in the page itself (window.shopTimings), for the benchmark, the tests and the timeline:
+  // acceptedMs = click → 201 received, ms = click → final status pushed and shown.
+  const placedAt = new Map(); // order id → { at, acceptedMs } until its final status arrives
   const finalAt = new Map();
   window.shopTimings = [];
   function recordTiming(id) {
     if (!placedAt.has(id) || !finalAt.has(id)) return;
+    const placed = placedAt.get(id);
     const final = finalAt.get(id);
-    window.shopTimings.push({ orderId: id, status: final.status, ms: final.at - placedAt.get(id) });
+    window.shopTimings.push({ orderId: id, status: final.status, ms: final.at - placed.at, acceptedMs: placed.acceptedMs });
     placedAt.delete(id);
     finalAt.delete(id);
+  }
+
+  // What this page measured for an order placed here (acceptedMs, and ms once pushed); null for any other order.
+  function pageTiming(id) {
+    return window.shopTimings.find((timing) => timing.orderId === id) || placedAt.get(id) || null;
   }
 
   async function placeOrder() {
     const amount = readAmount($("order-amount"));
     const clicked = performance.now();
     const { data } = await api("POST", "/orders/orders", { amount });
+    const accepted = performance.now();
     const order = remember(data);
-    placedAt.set(order.id, clicked);
+    placedAt.set(order.id, { at: clicked, acceptedMs: accepted - clicked });
     recordTiming(order.id);
     render();
     log(`Order ${shortId(order.id)} for ${amount} placed: ${order.status}.`);
@@ -152,13 +161,19 @@
   function onStatusChanged(change) {
     if (change.userId !== userId) return; // a push for the previous user, still in flight while switching
     const known = orders.get(change.orderId);
-    remember({ id: change.orderId, status: change.status, reason: change.reason ?? null, updatedAt: change.changedAt });
+    const update = { id: change.orderId, status: change.status, reason: change.reason ?? null, updatedAt: change.changedAt };
+    // The push does not say when Payments decided: unknown until the order is read again.
+    if (!known || !finalStatuses.has(known.status)) update.paymentAt = undefined;
+    const order = remember(update);
     render(change.orderId);
     finalAt.set(change.orderId, { status: change.status, at: performance.now() });
     recordTiming(change.orderId);
+    if (openTimelines.has(change.orderId)) render(change.orderId);
     const why = change.reason ? ` — ${describeReason(change.reason)}` : "";
     log(`Order ${shortId(change.orderId)} is ${change.status}${why}.`, "live");
-    if (!known || known.amount === undefined) run(null, () => loadOrder(change.orderId));
+    if (!known || known.amount === undefined || (openTimelines.has(change.orderId) && lacksServerTimes(order))) {
+      run(null, () => loadOrder(change.orderId));
+    }
     if (change.status === "PAID") run(null, () => refreshBalance(true));
   }
 
@@ -173,11 +188,15 @@
   function render(flashId) {
     const rows = [...orders.values()].sort((a, b) => String(b.createdAt || "").localeCompare(String(a.createdAt || "")) || String(b.id).localeCompare(String(a.id)));
     const body = $("orders").tBodies[0];
-    body.replaceChildren(...rows.map((order) => row(order, order.id === flashId)));
+    body.replaceChildren(...rows.flatMap((order) => {
+      const open = openTimelines.has(order.id);
+      const tr = row(order, order.id === flashId, open);
+      return open ? [tr, timelineRow(order)] : [tr];
+    }));
     $("orders-empty").hidden = rows.length > 0;
   }
 
-  function row(order, flash) {
+  function row(order, flash, open) {
     const tr = document.createElement("tr");
     tr.dataset.orderId = order.id;
     if (flash) tr.className = "flash";
@@ -209,7 +228,101 @@
     const created = document.createElement("td");
     created.textContent = order.createdAt ? new Date(order.createdAt).toLocaleString() : "";
 
-    tr.append(id, amount, status, created);
+    const more = document.createElement("td");
+    more.className = "actions";
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "secondary small timeline-toggle";
+    toggle.textContent = open ? "Hide timeline" : "Timeline";
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.addEventListener("click", () => toggleTimeline(order.id));
+    more.append(toggle);
+
+    tr.append(id, amount, status, created, more);
+    return tr;
+  }
+
+  // ---- timeline ------------------------------------------------------------------------------
+  function toggleTimeline(id) {
+    if (openTimelines.has(id)) {
+      openTimelines.delete(id);
+    } else {
+      openTimelines.add(id);
+      const order = orders.get(id);
+      if (order && lacksServerTimes(order)) run(null, () => loadOrder(id));
+    }
+    render();
+  }
+
+  function lacksServerTimes(order) {
+    return finalStatuses.has(order.status) && (order.paymentAt === undefined || order.createdAt === undefined);
+  }
+
+  // Server times carry up to 7 fraction digits; Date keeps milliseconds, so the rest of the fraction is added back.
+  function serverMs(iso) {
+    const parts = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(.*)$/.exec(iso);
+    if (!parts) return Date.parse(iso);
+    const digits = (parts[2] || "").padEnd(3, "0");
+    return Date.parse(`${parts[1]}.${digits.slice(0, 3)}${parts[3]}`) + Number(`0.${digits.slice(3) || "0"}`);
+  }
+
+  function formatMs(ms) {
+    return `${Math.abs(ms) < 100 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  }
+
+  // Each step: { key, label, ms or text, clock }. Steps measured by the page exist only for orders placed here.
+  function timelineSteps(order) {
+    const steps = [];
+    const timing = pageTiming(order.id);
+    const final = finalStatuses.has(order.status);
+    const decided = order.status === "FAILED" ? "refused" : "charged";
+    if (timing) steps.push({ key: "accepted", label: "click → accepted (201)", ms: timing.acceptedMs, clock: "page clock" });
+    if (!final) {
+      steps.push({ key: "payment", label: "created → charged or refused", text: "waiting for Payments…" });
+    } else if (lacksServerTimes(order)) {
+      steps.push({ key: "payment", label: `created → ${decided}`, text: "loading…" });
+    } else if (order.paymentAt === null) {
+      steps.push({ key: "final", label: "created → order final", ms: serverMs(order.updatedAt) - serverMs(order.createdAt),
+        clock: "Orders clock; no payment time recorded" });
+    } else {
+      steps.push({ key: "payment", label: `created → ${decided}`, ms: serverMs(order.paymentAt) - serverMs(order.createdAt), clock: "server clocks" });
+      steps.push({ key: "final", label: `${decided} → order final`, ms: serverMs(order.updatedAt) - serverMs(order.paymentAt), clock: "server clocks" });
+    }
+    if (timing) {
+      const waiting = final ? "no push seen; the status was read over REST" : "waiting for the push…";
+      steps.push({ key: "pushed", label: "click → status pushed here", ms: timing.ms, text: waiting, clock: "page clock" });
+    }
+    return steps;
+  }
+
+  function timelineRow(order) {
+    const tr = document.createElement("tr");
+    tr.className = "timeline-row";
+    tr.dataset.timelineOf = order.id;
+    const cell = document.createElement("td");
+    cell.colSpan = 5;
+    const list = document.createElement("ol");
+    list.className = "timeline";
+    for (const step of timelineSteps(order)) {
+      const item = document.createElement("li");
+      item.dataset.step = step.key;
+      const label = document.createElement("span");
+      label.className = "step";
+      label.textContent = step.label;
+      const figure = document.createElement("span");
+      figure.className = step.ms === undefined ? "wait" : "ms";
+      figure.textContent = step.ms === undefined ? step.text : formatMs(step.ms);
+      item.append(label, figure);
+      if (step.clock && step.ms !== undefined) {
+        const clock = document.createElement("span");
+        clock.className = "clock";
+        clock.textContent = step.clock;
+        item.append(clock);
+      }
+      list.append(item);
+    }
+    cell.append(list);
+    tr.append(cell);
     return tr;
   }
 
@@ -270,6 +383,7 @@
   async function switchUser(next) {
     userId = next;
     orders.clear();
+    openTimelines.clear();
     render();
     showBalance(null);
     const previous = connection;

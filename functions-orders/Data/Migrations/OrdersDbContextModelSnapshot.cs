@@ -144,6 +144,10 @@ namespace Shop.Orders.Data.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<DateTimeOffset?>("PaymentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("payment_at");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")

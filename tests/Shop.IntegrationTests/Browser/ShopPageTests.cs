@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Shop.Contracts;
 using Shop.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -119,6 +121,68 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
         await Expect(Badges("PAID")).ToHaveCountAsync(orders);
     }
 
+    [Fact]
+    public async Task An_order_placed_here_shows_page_and_server_steps_in_its_timeline_and_one_read_over_rest_only_server_steps()
+    {
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 100);
+        var elsewhere = await system.Client.PlaceOrderAsync(user, 30);
+        await system.Client.WaitForFinalStatusAsync(user, elsewhere.Id);
+        await OpenAsUserAsync(user);
+        await Expect(Badges("PAID")).ToHaveCountAsync(1);
+
+        await _page.FillAsync("#order-amount", "50");
+        await _page.ClickAsync("#place-order");
+        await Expect(Badges("PAID")).ToHaveCountAsync(2);
+        await _page.WaitForFunctionAsync("() => window.shopTimings.length === 1");
+        var placed = await _page.EvaluateAsync<string>("() => window.shopTimings[0].orderId");
+        await _page.ClickAsync($"#orders tr[data-order-id='{placed}'] .timeline-toggle");
+        await _page.ClickAsync($"#orders tr[data-order-id='{elsewhere.Id}'] .timeline-toggle");
+
+        await Expect(Step(placed, "accepted")).ToHaveTextAsync(Milliseconds("click → accepted (201)"));
+        await Expect(Step(placed, "payment")).ToHaveTextAsync(Milliseconds("created → charged"));
+        await Expect(Step(placed, "final")).ToHaveTextAsync(Milliseconds("charged → order final"));
+        await Expect(Step(placed, "pushed")).ToHaveTextAsync(Milliseconds("click → status pushed here"));
+        // The pushed step is the page's own click-to-final-status figure, not a second measurement.
+        var pushedMs = await _page.EvaluateAsync<double>("() => window.shopTimings[0].ms");
+        var shown = double.Parse((await Step(placed, "pushed").Locator(".ms").TextContentAsync())!.Replace(" ms", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+        Assert.InRange(shown, pushedMs - 0.5, pushedMs + 0.5);
+
+        var other = elsewhere.Id.ToString();
+        await Expect(Step(other, "payment")).ToHaveTextAsync(Milliseconds("created → charged"));
+        await Expect(Step(other, "final")).ToHaveTextAsync(Milliseconds("charged → order final"));
+        await Expect(_page.Locator($"#orders tr[data-timeline-of='{other}'] li")).ToHaveCountAsync(2);
+
+        Directory.CreateDirectory(RepositoryPaths.Screenshots);
+        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryPaths.Screenshots, "order-timeline.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task An_open_timeline_fills_in_when_the_status_is_pushed_with_the_payment_time_to_the_microsecond()
+    {
+        var user = ShopSystem.NewUserId();
+        var orderId = Guid.CreateVersion7();
+        var created = DateTimeOffset.UtcNow.AddSeconds(-1);
+        created = created.AddTicks(-(created.Ticks % 10)); // PostgreSQL keeps microseconds
+        // A pending order whose OrderCreated never left: only the result published below completes it.
+        await system.OrdersDb.ExecuteAsync(
+            "INSERT INTO orders (id, user_id, amount, status, created_at, updated_at) VALUES ($1, $2, 20, 'PENDING', $3, $3)", orderId, user, created);
+        await OpenAsUserAsync(user);
+        var id = orderId.ToString();
+        await _page.ClickAsync($"#orders tr[data-order-id='{id}'] .timeline-toggle");
+        await Expect(Step(id, "payment")).ToContainTextAsync("waiting for Payments");
+
+        await using var broker = await RawBroker.ConnectAsync(system);
+        var decidedAt = created.AddTicks(123_456).ToString("O", CultureInfo.InvariantCulture);
+        await broker.PublishAsync(ShopTopology.PaymentsExchange, "payment.completed", nameof(PaymentCompleted),
+            $"{{\"orderId\":\"{id}\",\"userId\":{user},\"amount\":20,\"decidedAt\":\"{decidedAt}\"}}", correlationId: orderId);
+
+        await Expect(Badges("PAID")).ToHaveCountAsync(1);
+        await Expect(Step(id, "payment").Locator(".ms")).ToHaveTextAsync("12.3 ms");
+        await Expect(Step(id, "final")).ToHaveTextAsync(Milliseconds("charged → order final"));
+        await Expect(_page.Locator($"#orders tr[data-timeline-of='{id}'] li")).ToHaveCountAsync(2);
+    }
+
     [Theory]
     [InlineData("orders", 4)]
     [InlineData("payments", 4)]
@@ -131,6 +195,10 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
     }
 
     private ILocator Badges(string status) => _page.Locator($"#orders tbody .badge[data-status={status}]");
+
+    private ILocator Step(string orderId, string step) => _page.Locator($"#orders tr[data-timeline-of='{orderId}'] li[data-step={step}]");
+
+    private static Regex Milliseconds(string label) => new($"^{Regex.Escape(label)}\\s*\\d+(\\.\\d)? ms");
 
     private async Task OpenAsUserAsync(long user)
     {

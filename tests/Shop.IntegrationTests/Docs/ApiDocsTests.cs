@@ -54,6 +54,22 @@ public sealed partial class ApiDocsTests(ShopSystem system)
         }
     }
 
+    [Fact]
+    public async Task The_order_schema_lists_exactly_the_fields_of_an_order_the_app_serves()
+    {
+        var user = ShopSystem.NewUserId();
+        var order = await system.Client.PlaceOrderAsync(user, 5);
+        using var response = await system.Client.SendAsync(HttpMethod.Get, $"/orders/orders/{order.Id}", user);
+        using var served = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        using var document = await GetDocumentAsync("orders");
+        var schema = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("Order").GetProperty("properties");
+
+        Assert.Equal(
+            schema.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal),
+            served.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("orders", "Shop Orders API")]
     [InlineData("payments", "Shop Payments API")]

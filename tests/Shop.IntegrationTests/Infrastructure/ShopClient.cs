@@ -67,4 +67,5 @@ public sealed class ShopClient(HttpClient http)
 
 public sealed record AccountDto(long UserId, long Balance, DateTimeOffset UpdatedAt);
 
-public sealed record OrderDto(Guid Id, long UserId, long Amount, string Status, string? Reason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record OrderDto(Guid Id, long UserId, long Amount, string Status, string? Reason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    DateTimeOffset? PaymentAt);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Shop.Contracts;
 using Shop.Messaging.Inbox;
 
@@ -43,6 +44,19 @@ public sealed class TopologyTests
         var message = registration.Deserialize("{\"orderId\":\"6f1c1d2e-0000-4000-8000-000000000001\",\"userId\":7,\"amount\":5,\"reason\":\"insufficient_funds\"}"u8);
 
         Assert.Equal(new PaymentFailed(Guid.Parse("6f1c1d2e-0000-4000-8000-000000000001"), 7, 5, "insufficient_funds"), message);
+    }
+
+    [Fact]
+    public void Payment_result_carries_its_decision_time_and_one_sent_without_it_reads_with_none()
+    {
+        var sent = new PaymentCompleted(Guid.Parse("6f1c1d2e-0000-4000-8000-000000000002"), 7, 5, new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero).AddTicks(1_234_567));
+        var registration = ConsumerRegistration.For<PaymentCompleted, NoOpHandler>();
+
+        var received = registration.Deserialize(JsonSerializer.SerializeToUtf8Bytes(sent, ContractsJson.Default.PaymentCompleted));
+        var older = (PaymentCompleted)registration.Deserialize("{\"orderId\":\"6f1c1d2e-0000-4000-8000-000000000002\",\"userId\":7,\"amount\":5}"u8)!;
+
+        Assert.Equal(sent, received);
+        Assert.Null(older.DecidedAt);
     }
 
     private sealed class NoOpHandler : Shop.Messaging.IMessageHandler<OrderCreated>, Shop.Messaging.IMessageHandler<PaymentCompleted>,
