@@ -44,7 +44,8 @@ public static class GatewayExtensions
             options.CustomizeProblemDetails = context => GatewayProblem.Complete(context.ProblemDetails, context.HttpContext));
 
         services.AddReverseProxy()
-            .LoadFromConfig(builder.Configuration.GetSection(ReverseProxySection));
+            .LoadFromConfig(builder.Configuration.GetSection(ReverseProxySection))
+            .AddTransforms(LocationPrefixTransform.Apply);
 
         services.AddHttpClient(ClusterHealthCheck.HttpClientName);
         var healthChecks = services.AddHealthChecks();

@@ -71,4 +71,20 @@ public sealed class RoutingTests(GatewayFixture gateway) : IClassFixture<Gateway
         var echoed = await response.Content.ReadFromJsonAsync<EchoedRequest>();
         Assert.Equal(body, echoed?.Body);
     }
+
+    [Theory]
+    [InlineData("/orders/orders", "/orders/3f2b8c1e-5d4a-4e8b-9c7d-1a2b3c4d5e6f", "/orders/orders/3f2b8c1e-5d4a-4e8b-9c7d-1a2b3c4d5e6f")]
+    [InlineData("/payments/account", "/account/balance", "/payments/account/balance")]
+    [InlineData("/orders/orders", "http://127.0.0.1:7071/orders/1", "http://127.0.0.1:7071/orders/1")]
+    [InlineData("/orders/orders", "//elsewhere.example/orders/1", "//elsewhere.example/orders/1")]
+    public async Task Location_a_service_answers_with_is_put_back_under_the_gateway_prefix(string gatewayPath, string serviceLocation, string expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, gatewayPath);
+        request.Headers.Add(EchoBackend.LocationHeader, serviceLocation);
+
+        using var response = await gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, response.Headers.Location?.OriginalString);
+    }
 }

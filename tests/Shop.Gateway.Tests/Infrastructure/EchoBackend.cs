@@ -18,6 +18,9 @@ internal sealed class EchoBackend : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>A request header the backend answers with as its Location header.</summary>
+    public const string LocationHeader = "X-Echo-Location";
+
     public static async Task<EchoBackend> StartAsync(string service, TimeSpan responseDelay = default)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -33,6 +36,10 @@ internal sealed class EchoBackend : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             var headers = context.Request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString());
+            if (context.Request.Headers.TryGetValue(LocationHeader, out var location))
+            {
+                context.Response.Headers.Location = location; // as a service answering 201 Created would
+            }
             return Results.Json(new EchoedRequest(
                 service,
                 context.Request.Method,
