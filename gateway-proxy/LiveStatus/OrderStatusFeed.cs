@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -122,10 +121,7 @@ internal sealed class OrderStatusFeed(
         await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
     }
 
-    private static string? ReadHeader(BasicDeliverEventArgs delivery, string name) =>
-        delivery.BasicProperties.Headers is { } headers && headers.TryGetValue(name, out var value)
-            ? value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString()
-            : null;
+    private static string? ReadHeader(BasicDeliverEventArgs delivery, string name) => MessageHeaderValues.Read(delivery.BasicProperties.Headers, name);
 
     private static bool TryRead(BasicDeliverEventArgs delivery, out OrderStatusChanged change, out string problem)
     {

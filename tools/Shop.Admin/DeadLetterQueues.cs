@@ -1,5 +1,5 @@
-using System.Text;
 using RabbitMQ.Client;
+using Shop.Contracts;
 using RabbitMQ.Client.Exceptions;
 using Shop.Messaging;
 
@@ -134,13 +134,5 @@ public sealed record DeadLetter(string? MessageId, string? Type, string? OrderId
             Header(properties, MessageHeaders.OriginalQueue));
     }
 
-    private static string? Header(IReadOnlyBasicProperties properties, string name) =>
-        properties.Headers is { } headers && headers.TryGetValue(name, out var value)
-            ? value switch
-            {
-                byte[] bytes => Encoding.UTF8.GetString(bytes),
-                null => null,
-                _ => value.ToString(),
-            }
-            : null;
+    private static string? Header(IReadOnlyBasicProperties properties, string name) => MessageHeaderValues.Read(properties.Headers, name);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using Shop.Contracts;
 using Shop.Messaging.Inbox;
 
 namespace Shop.Messaging.RabbitMq;
@@ -252,15 +252,7 @@ internal sealed partial class RabbitMqConsumerHost(
 
     private static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
 
-    private static string? ReadHeader(IDictionary<string, object?>? headers, string name) =>
-        headers is not null && headers.TryGetValue(name, out var value)
-            ? value switch
-            {
-                byte[] bytes => Encoding.UTF8.GetString(bytes),
-                string text => text,
-                _ => value?.ToString(),
-            }
-            : null;
+    private static string? ReadHeader(IDictionary<string, object?>? headers, string name) => MessageHeaderValues.Read(headers, name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Queue} (prefetch {Prefetch}, concurrency {Concurrency})")]
     private partial void LogConsuming(string queue, ushort prefetch, ushort concurrency);

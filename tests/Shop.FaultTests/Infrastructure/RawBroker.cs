@@ -1,5 +1,6 @@
 using System.Text;
 using RabbitMQ.Client;
+using Shop.Contracts;
 
 namespace Shop.FaultTests.Infrastructure;
 
@@ -63,10 +64,7 @@ public sealed class RawBroker : IAsyncDisposable
         return messages;
     }
 
-    private static string? Header(IDictionary<string, object?>? headers, string name) =>
-        headers is not null && headers.TryGetValue(name, out var value)
-            ? value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString()
-            : null;
+    private static string? Header(IDictionary<string, object?>? headers, string name) => MessageHeaderValues.Read(headers, name);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using RabbitMQ.Client;
+using Shop.Contracts;
 
 namespace Shop.IntegrationTests.Infrastructure;
 
@@ -48,10 +49,7 @@ public sealed class RawBroker : IAsyncDisposable
         return messages;
     }
 
-    public static string? Header(BasicGetResult message, string name) =>
-        message.BasicProperties.Headers is { } headers && headers.TryGetValue(name, out var value)
-            ? value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : value?.ToString()
-            : null;
+    public static string? Header(BasicGetResult message, string name) => MessageHeaderValues.Read(message.BasicProperties.Headers, name);
 
     public async ValueTask DisposeAsync()
     {
