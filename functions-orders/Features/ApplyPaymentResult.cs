@@ -13,13 +13,13 @@ public sealed partial class ApplyPaymentResult(OrdersDbContext db, IOutbox outbo
     : IMessageHandler<PaymentCompleted>, IMessageHandler<PaymentFailed>
 {
     public Task HandleAsync(PaymentCompleted message, MessageContext context, CancellationToken cancellationToken) =>
-        ApplyAsync(message.OrderId, message.UserId, message.Amount, paid: true, reason: null, message.DecidedAt, cancellationToken);
+        ApplyAsync(message.OrderId, message.UserId, message.Amount, paid: true, reason: null, message.DecidedAt, context, cancellationToken);
 
     public Task HandleAsync(PaymentFailed message, MessageContext context, CancellationToken cancellationToken) =>
-        ApplyAsync(message.OrderId, message.UserId, message.Amount, paid: false, message.Reason, message.DecidedAt, cancellationToken);
+        ApplyAsync(message.OrderId, message.UserId, message.Amount, paid: false, message.Reason, message.DecidedAt, context, cancellationToken);
 
     private async Task ApplyAsync(Guid orderId, long userId, long amount, bool paid, string? reason, DateTimeOffset? decidedAt,
-        CancellationToken cancellationToken)
+        MessageContext context, CancellationToken cancellationToken)
     {
         // The row lock orders this against any other result for the same order.
         var order = await db.Orders.FromSql($"SELECT * FROM orders WHERE id = {orderId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken)
@@ -37,8 +37,10 @@ public sealed partial class ApplyPaymentResult(OrdersDbContext db, IOutbox outbo
             return;
         }
         outbox.Enqueue(new OrderStatusChanged(order.Id, order.UserId, order.Status, order.Reason, now));
-        // Recorded before the commit: a rollback and retry would count the order twice, which is rare and only skews a percentile.
-        OrdersMetrics.CompletionDuration.Record((now - order.CreatedAt).TotalSeconds, new KeyValuePair<string, object?>("status", order.Status));
+        // Counted once the change is committed, so a rolled-back attempt that is retried does not count the order twice.
+        var completion = (now - order.CreatedAt).TotalSeconds;
+        var status = order.Status;
+        context.OnCommitted(() => OrdersMetrics.CompletionDuration.Record(completion, new KeyValuePair<string, object?>("status", status)));
         LogCompleted(orderId, order.Status, order.Reason);
     }
 

@@ -11,6 +11,7 @@ internal sealed class InboxProcessor<TDbContext>(TDbContext db, IServiceProvider
 {
     public async Task<bool> ProcessAsync(ConsumerRegistration registration, object message, MessageContext context, CancellationToken cancellationToken)
     {
+        context.BeginAttempt();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The primary key decides: a concurrent duplicate waits on the first one's row lock, then inserts nothing.
         var inserted = await db.Database.ExecuteSqlAsync(
@@ -25,6 +26,7 @@ internal sealed class InboxProcessor<TDbContext>(TDbContext db, IServiceProvider
         await registration.DispatchAsync(services, message, context, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        context.Committed();
         return true;
     }
 }
