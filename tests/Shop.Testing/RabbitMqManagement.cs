@@ -1,0 +1,48 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Shop.Testing;
+
+/// <summary>The broker's management API: a virtual host per test run keeps runs apart, and queue depths show when work is drained.</summary>
+public sealed class RabbitMqManagement : IDisposable
+{
+    private readonly HttpClient _http;
+
+    /// <param name="timeout">Per request; without it HttpClient's default.</param>
+    public RabbitMqManagement(Uri baseAddress, TimeSpan? timeout = null)
+    {
+        _http = new HttpClient { BaseAddress = baseAddress };
+        if (timeout is { } limit)
+        {
+            _http.Timeout = limit;
+        }
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+    }
+
+    public async Task CreateVirtualHostAsync(string vhost)
+    {
+        (await _http.PutAsync($"/api/vhosts/{Uri.EscapeDataString(vhost)}", null)).EnsureSuccessStatusCode();
+        (await _http.PutAsJsonAsync($"/api/permissions/{Uri.EscapeDataString(vhost)}/guest",
+            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+    }
+
+    public async Task DeleteVirtualHostAsync(string vhost) =>
+        await _http.DeleteAsync($"/api/vhosts/{Uri.EscapeDataString(vhost)}");
+
+    /// <summary>Messages ready plus unacknowledged in the queue (the management API's figure, refreshed every few seconds).</summary>
+    public async Task<long> DepthAsync(string vhost, string queue)
+    {
+        using var response = await _http.GetAsync($"/api/queues/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(queue)}");
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = document.RootElement;
+        return Read(root, "messages_ready") + Read(root, "messages_unacknowledged");
+    }
+
+    private static long Read(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
+
+    public void Dispose() => _http.Dispose();
+}

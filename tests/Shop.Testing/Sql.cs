@@ -1,0 +1,42 @@
+using Npgsql;
+
+namespace Shop.Testing;
+
+/// <summary>Reads and writes a service's database directly, to check what an API call or message wrote.</summary>
+public static class Sql
+{
+    public static async Task<long> ScalarAsync(this NpgsqlDataSource db, string sql, params object[] parameters)
+    {
+        await using var command = Command(db, sql, parameters);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<int> ExecuteAsync(this NpgsqlDataSource db, string sql, params object[] parameters)
+    {
+        await using var command = Command(db, sql, parameters);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<List<T>> QueryAsync<T>(this NpgsqlDataSource db, string sql, Func<NpgsqlDataReader, T> read, params object[] parameters)
+    {
+        await using var command = Command(db, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+
+    private static NpgsqlCommand Command(NpgsqlDataSource db, string sql, object[] parameters)
+    {
+        var command = db.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        return command;
+    }
+}
