@@ -172,7 +172,7 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
         await _page.ClickAsync($"#orders tr[data-order-id='{id}'] .timeline-toggle");
         await Expect(Step(id, "payment")).ToContainTextAsync("waiting for Payments");
 
-        await using var broker = await RawBroker.ConnectAsync(system);
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         var decidedAt = created.AddTicks(123_456).ToString("O", CultureInfo.InvariantCulture);
         await broker.PublishAsync(ShopTopology.PaymentsExchange, "payment.completed", nameof(PaymentCompleted),
             $"{{\"orderId\":\"{id}\",\"userId\":{user},\"amount\":20,\"decidedAt\":\"{decidedAt}\"}}", correlationId: orderId);

@@ -51,7 +51,7 @@ public sealed class PaymentTimeTests(ShopSystem system)
             "INSERT INTO orders (id, user_id, amount, status, created_at, updated_at) VALUES ($1, $2, 20, 'PENDING', now(), now())", orderId, user);
         Assert.Null((await system.Client.GetOrderAsync(user, orderId)).PaymentAt);
 
-        await using var broker = await RawBroker.ConnectAsync(system);
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         await broker.PublishAsync(ShopTopology.PaymentsExchange, "payment.failed", nameof(PaymentFailed),
             $"{{\"orderId\":\"{orderId}\",\"userId\":{user},\"amount\":20,\"reason\":\"insufficient_funds\"}}", correlationId: orderId);
 

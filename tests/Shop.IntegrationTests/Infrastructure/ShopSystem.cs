@@ -17,12 +17,19 @@ public sealed class ShopSystem : IAsyncLifetime
 {
     private static long _nextUserId = Random.Shared.NextInt64(1_000_000, 1_000_000_000) * 1000;
     private readonly List<AppInstance> _apps = [];
+    private readonly RunInfrastructure _infrastructure;
+
+    public ShopSystem()
+    {
+        _infrastructure = new RunInfrastructure(TestEnvironment.PostgresAdmin, new RabbitMqManagement(new Uri(TestEnvironment.RabbitMqManagement)),
+            VirtualHost, OrdersDatabase, PaymentsDatabase);
+    }
 
     public string RunId { get; } = Guid.NewGuid().ToString("N")[..10];
     public string VirtualHost => $"shop-it-{RunId}";
     public string OrdersDatabase => $"shop_it_{RunId}_orders";
     public string PaymentsDatabase => $"shop_it_{RunId}_payments";
-    public RabbitMqManagement Management { get; } = new();
+    public RabbitMqManagement Management => _infrastructure.Management;
     public NpgsqlDataSource OrdersDb { get; private set; } = null!;
     public NpgsqlDataSource PaymentsDb { get; private set; } = null!;
     public AppInstance Orders { get; private set; } = null!;
@@ -30,8 +37,8 @@ public sealed class ShopSystem : IAsyncLifetime
     public AppInstance Gateway { get; private set; } = null!;
     public ShopClient Client { get; private set; } = null!;
 
-    public string OrdersConnectionString => Database(OrdersDatabase);
-    public string PaymentsConnectionString => Database(PaymentsDatabase);
+    public string OrdersConnectionString => _infrastructure.ConnectionString(OrdersDatabase, maxPoolSize: 50);
+    public string PaymentsConnectionString => _infrastructure.ConnectionString(PaymentsDatabase, maxPoolSize: 50);
     public string BrokerUri => TestEnvironment.RabbitMqUri(VirtualHost);
 
     /// <summary>A user id no other test has used.</summary>
@@ -39,21 +46,12 @@ public sealed class ShopSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await using (var admin = new NpgsqlConnection(TestEnvironment.PostgresAdmin))
-        {
-            await admin.OpenAsync();
-            foreach (var database in new[] { OrdersDatabase, PaymentsDatabase })
-            {
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
-                await create.ExecuteNonQueryAsync();
-            }
-        }
+        await _infrastructure.CreateAsync();
         OrdersDb = NpgsqlDataSource.Create(OrdersConnectionString);
         PaymentsDb = NpgsqlDataSource.Create(PaymentsConnectionString);
-        await Management.CreateVirtualHostAsync(VirtualHost);
 
-        Orders = await StartOrdersAsync(port: FreePort());
-        Payments = await StartPaymentsAsync(port: FreePort());
+        Orders = await StartOrdersAsync(port: FreePort.Next());
+        Payments = await StartPaymentsAsync(port: FreePort.Next());
         Gateway = await StartGatewayAsync(Orders.BaseAddress, Payments.BaseAddress);
         Client = new ShopClient(new HttpClient { BaseAddress = Gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(30) });
     }
@@ -138,27 +136,6 @@ public sealed class ShopSystem : IAsyncLifetime
         }
         await OrdersDb.DisposeAsync();
         await PaymentsDb.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using (var admin = new NpgsqlConnection(TestEnvironment.PostgresAdmin))
-        {
-            await admin.OpenAsync();
-            foreach (var database in new[] { OrdersDatabase, PaymentsDatabase })
-            {
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
-                await drop.ExecuteNonQueryAsync();
-            }
-        }
-        await Management.DeleteVirtualHostAsync(VirtualHost);
-        Management.Dispose();
+        await _infrastructure.DisposeAsync();
     }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string Database(string name) =>
-        new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin) { Database = name, MaxPoolSize = 50 }.ConnectionString;
 }

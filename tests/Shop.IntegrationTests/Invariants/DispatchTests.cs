@@ -41,7 +41,7 @@ public sealed class DispatchTests(ShopSystem system)
     [Fact]
     public async Task Rows_of_a_rolled_back_or_abandoned_transaction_are_never_published_by_a_context_used_again()
     {
-        await using var broker = await RawBroker.ConnectAsync(system);
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         var queue = (await broker.Channel.QueueDeclareAsync($"test.dispatch.{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
         await broker.Channel.QueueBindAsync(queue, ShopTopology.OrdersExchange, "order.status-changed");
         var user = ShopSystem.NewUserId();

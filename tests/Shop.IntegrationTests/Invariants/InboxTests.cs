@@ -21,7 +21,7 @@ public sealed class InboxTests(ShopSystem system)
         // The broker delivers the very same message (same message_id) once more.
         var (messageId, payload) = await OutboxRowAsync(order.Id, nameof(OrderCreated));
         var duplicatesBefore = probe.Consumed(ShopTopology.PaymentsOrderCreatedQueue, MessagingMetrics.OutcomeDuplicate);
-        await using var broker = await RawBroker.ConnectAsync(system);
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated), payload, messageId, order.Id);
         await probe.WaitForConsumedAsync(ShopTopology.PaymentsOrderCreatedQueue, MessagingMetrics.OutcomeDuplicate, duplicatesBefore + 1);
 

@@ -15,7 +15,7 @@ public sealed class PoisonTests(ShopSystem system)
     public async Task Poison_messages_land_in_the_DLQ_with_their_reason_and_the_consumer_goes_on()
     {
         using var probe = new MessagingProbe();
-        await using var broker = await RawBroker.ConnectAsync(system);
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         await broker.DrainAsync(DeadLetterQueue);
         var deadBefore = probe.Consumed(ShopTopology.PaymentsOrderCreatedQueue, MessagingMetrics.OutcomeDeadLettered);
         var badJson = Guid.NewGuid();

@@ -19,7 +19,7 @@ public sealed class RelayTests(ShopSystem system)
     public async Task Relay_run_by_two_instances_at_once_publishes_every_row_once_in_creation_order()
     {
         const int rows = 600;
-        await using var broker = await RawBroker.ConnectAsync(system);
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         var queue = (await broker.Channel.QueueDeclareAsync($"test.relay.{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
         await broker.Channel.QueueBindAsync(queue, ShopTopology.OrdersExchange, "order.status-changed");
         var marker = ShopSystem.NewUserId();

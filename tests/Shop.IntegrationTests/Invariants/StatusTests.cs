@@ -20,7 +20,7 @@ public sealed class StatusTests(ShopSystem system)
 
         // A contradicting result under a new message id: the inbox lets it through, the status rule stops it.
         var appliedBefore = probe.Consumed(ShopTopology.OrdersPaymentResultsQueue, MessagingMetrics.OutcomeApplied);
-        await using var broker = await RawBroker.ConnectAsync(system);
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         await broker.PublishAsync(ShopTopology.PaymentsExchange, "payment.failed", nameof(PaymentFailed),
             $"{{\"orderId\":\"{order.Id}\",\"userId\":{user},\"amount\":20,\"reason\":\"insufficient_funds\"}}", correlationId: order.Id);
         await probe.WaitForConsumedAsync(ShopTopology.OrdersPaymentResultsQueue, MessagingMetrics.OutcomeApplied, appliedBefore + 1);

@@ -94,7 +94,7 @@ public sealed class MessagingMetricsTests(ShopSystem system)
             command.Parameters.Add(new NpgsqlParameter { Value = nameof(OrderCreated) });
             await using var reader = await command.ExecuteReaderAsync();
             Assert.True(await reader.ReadAsync());
-            await using var broker = await RawBroker.ConnectAsync(system);
+            await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
             await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated), reader.GetString(1), reader.GetGuid(0), order.Id);
         }
 
