@@ -76,7 +76,7 @@ public sealed class FaultSuiteTests(ProcessSystem system, ITestOutputHelper outp
             async () => await _audit.BacklogAsync()
                 + await system.Management.DepthAsync(system.VirtualHost, ShopTopology.PaymentsOrderCreatedQueue)
                 + await system.Management.DepthAsync(system.VirtualHost, ShopTopology.OrdersPaymentResultsQueue),
-            backlog => backlog == 0, "the system to drain after the stream", CatchUpBound);
+            backlog => backlog == 0, "the system to drain after the stream", CatchUpBound, retryProbeErrors: true);
         _report.Line($"Drained after the stream stopped in {drained.Elapsed.TotalSeconds:0.0} s");
 
         await AuditAsync(stream, client, poison, duplicates);
@@ -89,8 +89,8 @@ public sealed class FaultSuiteTests(ProcessSystem system, ITestOutputHelper outp
         var recoveredAt = DateTimeOffset.UtcNow;
         var injected = outage.Elapsed;
         var catchUp = Stopwatch.StartNew();
-        var backlog = await Eventually.UntilAsync(() => _audit.BacklogAsync(recoveredAt), _ => true, "the backlog", CatchUpBound);
-        await Eventually.UntilAsync(() => _audit.BacklogAsync(recoveredAt), n => n == 0, $"the backlog of '{name}' to clear", CatchUpBound);
+        var backlog = await Eventually.UntilAsync(() => _audit.BacklogAsync(recoveredAt), _ => true, "the backlog", CatchUpBound, retryProbeErrors: true);
+        await Eventually.UntilAsync(() => _audit.BacklogAsync(recoveredAt), n => n == 0, $"the backlog of '{name}' to clear", CatchUpBound, retryProbeErrors: true);
         _report.Line($"  {name,-52} fault {injected.TotalSeconds,5:0.0} s; backlog at recovery {backlog,4}; caught up in {catchUp.Elapsed.TotalSeconds,5:0.0} s");
     }
 

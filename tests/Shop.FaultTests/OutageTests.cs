@@ -25,7 +25,7 @@ public sealed class OutageTests(ProcessSystem system, ITestOutputHelper output) 
         await Servers.StopBrokerAsync();
         try
         {
-            await Eventually.UntilAsync(() => StatusAsync(system.Orders.BaseAddress, "health"), s => s == 503, "Orders to report the broker down", TimeSpan.FromSeconds(30));
+            await Eventually.UntilAsync(() => StatusAsync(system.Orders.BaseAddress, "health"), s => s == 503, "Orders to report the broker down", TimeSpan.FromSeconds(30), retryProbeErrors: true);
             for (var i = 0; i < 3; i++)
             {
                 var placed = await SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":200}", Guid.NewGuid().ToString("N"));
@@ -47,11 +47,11 @@ public sealed class OutageTests(ProcessSystem system, ITestOutputHelper output) 
         var back = Stopwatch.StartNew();
         foreach (var id in orderIds)
         {
-            await Eventually.UntilAsync(() => StatusOf(user, id), s => s == "PAID", $"order {id} to be paid after the broker returned", TimeSpan.FromSeconds(90));
+            await Eventually.UntilAsync(() => StatusOf(user, id), s => s == "PAID", $"order {id} to be paid after the broker returned", TimeSpan.FromSeconds(90), retryProbeErrors: true);
         }
         output.WriteLine($"broker back: all {orderIds.Count} orders PAID {back.Elapsed.TotalSeconds:0.0} s after it accepted connections");
-        await Eventually.UntilAsync(() => StatusAsync(system.Orders.BaseAddress, "health"), s => s == 200, "Orders health to return to 200", TimeSpan.FromSeconds(60));
-        await Eventually.UntilAsync(() => StatusAsync(system.Payments.BaseAddress, "health"), s => s == 200, "Payments health to return to 200", TimeSpan.FromSeconds(60));
+        await Eventually.UntilAsync(() => StatusAsync(system.Orders.BaseAddress, "health"), s => s == 200, "Orders health to return to 200", TimeSpan.FromSeconds(60), retryProbeErrors: true);
+        await Eventually.UntilAsync(() => StatusAsync(system.Payments.BaseAddress, "health"), s => s == 200, "Payments health to return to 200", TimeSpan.FromSeconds(60), retryProbeErrors: true);
     }
 
     [Fact]
@@ -96,10 +96,10 @@ public sealed class OutageTests(ProcessSystem system, ITestOutputHelper output) 
         foreach (var (method, path, body, success) in endpoints)
         {
             await Eventually.UntilAsync(async () => (await SendAsync(method, path, user, body, Guid.NewGuid().ToString("N"))).Status,
-                s => s == success, $"{method} {path} to answer {(int)success} again", TimeSpan.FromSeconds(60));
+                s => s == success, $"{method} {path} to answer {(int)success} again", TimeSpan.FromSeconds(60), retryProbeErrors: true);
         }
         output.WriteLine($"database back: every endpoint answered normally again after {back.Elapsed.TotalSeconds:0.0} s");
-        await Eventually.UntilAsync(() => StatusOf(user, orderId), s => s == "PAID", "the order placed before the outage to be paid", TimeSpan.FromSeconds(60));
+        await Eventually.UntilAsync(() => StatusOf(user, orderId), s => s == "PAID", "the order placed before the outage to be paid", TimeSpan.FromSeconds(60), retryProbeErrors: true);
     }
 
     private async Task<string> StatusOf(long user, Guid orderId)

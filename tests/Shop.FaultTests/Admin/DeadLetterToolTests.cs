@@ -26,7 +26,7 @@ public sealed class DeadLetterToolTests(ProcessSystem system, ITestOutputHelper 
         var orderCreated = await MoveToDeadLettersAsync(orderId);
         var poison = (await MessageInjection.PublishPoisonAsync(broker, user, onlyKind: "amount -5")).Single();
         await system.Payments.StartAsync();
-        await Eventually.UntilAsync(async () => (await broker.PeekAsync(DeadLetters)).Count, n => n == 2, "the poison message to be dead-lettered", TimeSpan.FromSeconds(30));
+        await Eventually.UntilAsync(async () => (await broker.PeekAsync(DeadLetters)).Count, n => n == 2, "the poison message to be dead-lettered", TimeSpan.FromSeconds(30), retryProbeErrors: true);
 
         var list = await AdminAsync("dlq", "list", "--queue", DeadLetters);
         Assert.Equal(0, list.ExitCode);
@@ -44,7 +44,7 @@ public sealed class DeadLetterToolTests(ProcessSystem system, ITestOutputHelper 
         var replay = await AdminAsync("dlq", "replay", DeadLetters, "--message-id", orderCreated);
         Assert.Equal(0, replay.ExitCode);
         await Eventually.UntilAsync(() => system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE id = $1 AND status = 'PAID'", orderId),
-            n => n == 1, "the replayed order to be paid", TimeSpan.FromSeconds(30));
+            n => n == 1, "the replayed order to be paid", TimeSpan.FromSeconds(30), retryProbeErrors: true);
         Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1 AND kind = 'charge'", orderId));
         var left = await broker.PeekAsync(DeadLetters);
         Assert.Equal(poison.MessageId.ToString(), Assert.Single(left).MessageId);
@@ -53,7 +53,7 @@ public sealed class DeadLetterToolTests(ProcessSystem system, ITestOutputHelper 
         var all = await AdminAsync("dlq", "replay", DeadLetters, "--all");
         Assert.Equal(0, all.ExitCode);
         await Eventually.UntilAsync(async () => (await broker.PeekAsync(DeadLetters)).Select(m => m.MessageId).ToList(),
-            ids => ids.Count == 1 && ids[0] == poison.MessageId.ToString(), "the poison to come back to the dead-letter queue", TimeSpan.FromSeconds(30));
+            ids => ids.Count == 1 && ids[0] == poison.MessageId.ToString(), "the poison to come back to the dead-letter queue", TimeSpan.FromSeconds(30), retryProbeErrors: true);
     }
 
     /// <summary>Takes the order's OrderCreated off the consumer queue and puts it on the DLQ with the headers a consumer writes.</summary>
@@ -62,7 +62,7 @@ public sealed class DeadLetterToolTests(ProcessSystem system, ITestOutputHelper 
         await using var connection = await new ConnectionFactory { Uri = new Uri(system.BrokerUri) }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         var message = await Eventually.UntilAsync(() => channel.BasicGetAsync(Queue, autoAck: false), m => m is not null,
-            "the OrderCreated to reach the Payments queue", TimeSpan.FromSeconds(30));
+            "the OrderCreated to reach the Payments queue", TimeSpan.FromSeconds(30), retryProbeErrors: true);
         Assert.Equal(orderId.ToString(), message!.BasicProperties.CorrelationId);
         var properties = new BasicProperties(message.BasicProperties)
         {

@@ -87,7 +87,7 @@ public sealed class HostileRequestTests(ProcessSystem system, ITestOutputHelper 
         Assert.Equal(System.Net.HttpStatusCode.Created, placed.StatusCode);
         var id = System.Text.Json.JsonDocument.Parse(await placed.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
         await Eventually.UntilAsync(() => system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE id = $1 AND status = 'PAID'", id),
-            n => n == 1, "the order after the burst to be paid", TimeSpan.FromSeconds(30));
+            n => n == 1, "the order after the burst to be paid", TimeSpan.FromSeconds(30), retryProbeErrors: true);
     }
 
     private async Task<(int Accepted, List<string> Failures, TimeSpan Slowest)> ValidTrafficAsync(long user, CancellationToken stop)

@@ -80,7 +80,7 @@ public sealed class AppProcess : IAsyncDisposable
             },
             status => status == 200,
             $"{Name} on port {Port} to answer {healthPath} with 200 (log {_logFile})",
-            timeout ?? TimeSpan.FromSeconds(60));
+            timeout ?? TimeSpan.FromSeconds(60), retryProbeErrors: true);
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no graceful drain; unacked deliveries and unpublished outbox rows are left as they are.</summary>

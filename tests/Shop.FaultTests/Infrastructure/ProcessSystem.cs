@@ -9,6 +9,13 @@ namespace Shop.FaultTests.Infrastructure;
 public sealed class ProcessSystem : IAsyncLifetime
 {
     private readonly List<AppProcess> _processes = [];
+    private readonly RunInfrastructure _infrastructure;
+
+    public ProcessSystem()
+    {
+        var management = new RabbitMqManagement(FaultEnvironment.RabbitMqManagement, timeout: TimeSpan.FromSeconds(10));
+        _infrastructure = new RunInfrastructure(FaultEnvironment.PostgresAdmin, management, VirtualHost, OrdersDatabase, PaymentsDatabase);
+    }
 
     public string RunId { get; } = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..6];
     public string VirtualHost => $"shop-fault-{RunId}";
@@ -17,7 +24,7 @@ public sealed class ProcessSystem : IAsyncLifetime
     public string BrokerUri => FaultEnvironment.RabbitMqUri(VirtualHost);
     public string LogDirectory => Path.Combine(FaultEnvironment.Artifacts, "fault-logs", RunId);
 
-    public BrokerManagement Management { get; } = new();
+    public RabbitMqManagement Management => _infrastructure.Management;
     public NpgsqlDataSource OrdersDb { get; private set; } = null!;
     public NpgsqlDataSource PaymentsDb { get; private set; } = null!;
     public AppProcess Orders { get; private set; } = null!;
@@ -35,23 +42,14 @@ public sealed class ProcessSystem : IAsyncLifetime
         await Servers.EnsurePostgresUpAsync();
         await Servers.EnsureBrokerUpAsync();
         Directory.CreateDirectory(LogDirectory);
-        await using (var admin = new NpgsqlConnection(FaultEnvironment.PostgresAdmin))
-        {
-            await admin.OpenAsync();
-            foreach (var database in new[] { OrdersDatabase, PaymentsDatabase })
-            {
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin);
-                await create.ExecuteNonQueryAsync();
-            }
-        }
-        OrdersDb = NpgsqlDataSource.Create(Database(OrdersDatabase, 20));
-        PaymentsDb = NpgsqlDataSource.Create(Database(PaymentsDatabase, 20));
-        await Management.CreateVirtualHostAsync(VirtualHost);
+        await _infrastructure.CreateAsync();
+        OrdersDb = NpgsqlDataSource.Create(_infrastructure.ConnectionString(OrdersDatabase, maxPoolSize: 20));
+        PaymentsDb = NpgsqlDataSource.Create(_infrastructure.ConnectionString(PaymentsDatabase, maxPoolSize: 20));
 
-        Orders = await StartOrdersAsync("orders", FreePort());
-        Payments = await StartPaymentsAsync("payments", FreePort());
+        Orders = await StartOrdersAsync("orders", FreePort.Next());
+        Payments = await StartPaymentsAsync("payments", FreePort.Next());
         var gatewayDirectory = Path.GetDirectoryName(FaultEnvironment.BuildOutput("gateway-proxy", "Shop.Gateway.dll"))!;
-        var gatewayPort = FreePort();
+        var gatewayPort = FreePort.Next();
         Gateway = Track(new AppProcess("gateway", FaultEnvironment.BuildOutput("gateway-proxy", "Shop.Gateway.dll"), gatewayPort,
         [
             "--contentRoot", gatewayDirectory,
@@ -67,8 +65,8 @@ public sealed class ProcessSystem : IAsyncLifetime
     /// <summary>Starts a second Orders and Payments process beside the first: they consume and relay, the gateway keeps its routes.</summary>
     public async Task StartSecondInstancesAsync()
     {
-        SecondOrders ??= await StartOrdersAsync("orders-2", FreePort());
-        SecondPayments ??= await StartPaymentsAsync("payments-2", FreePort());
+        SecondOrders ??= await StartOrdersAsync("orders-2", FreePort.Next());
+        SecondPayments ??= await StartPaymentsAsync("payments-2", FreePort.Next());
     }
 
     public async Task KillSecondInstancesAsync()
@@ -85,7 +83,7 @@ public sealed class ProcessSystem : IAsyncLifetime
     private async Task<AppProcess> StartOrdersAsync(string name, int port)
     {
         var app = Track(new AppProcess(name, FaultEnvironment.BuildOutput("functions-orders", "Shop.Orders.dll"), port,
-            FunctionAppArguments(port, $"--ConnectionStrings:Orders={Database(OrdersDatabase, 30)}"), LogDirectory));
+            FunctionAppArguments(port, $"--ConnectionStrings:Orders={_infrastructure.ConnectionString(OrdersDatabase, maxPoolSize: 30)}"), LogDirectory));
         await app.StartAsync();
         return app;
     }
@@ -93,7 +91,7 @@ public sealed class ProcessSystem : IAsyncLifetime
     private async Task<AppProcess> StartPaymentsAsync(string name, int port)
     {
         var app = Track(new AppProcess(name, FaultEnvironment.BuildOutput("functions-payments", "Shop.Payments.dll"), port,
-            FunctionAppArguments(port, $"--ConnectionStrings:Payments={Database(PaymentsDatabase, 30)}"), LogDirectory));
+            FunctionAppArguments(port, $"--ConnectionStrings:Payments={_infrastructure.ConnectionString(PaymentsDatabase, maxPoolSize: 30)}"), LogDirectory));
         await app.StartAsync();
         return app;
     }
@@ -159,27 +157,6 @@ public sealed class ProcessSystem : IAsyncLifetime
             await OrdersDb.DisposeAsync();
             await PaymentsDb.DisposeAsync();
         }
-        NpgsqlConnection.ClearAllPools();
-        await using (var admin = new NpgsqlConnection(FaultEnvironment.PostgresAdmin))
-        {
-            await admin.OpenAsync();
-            foreach (var database in new[] { OrdersDatabase, PaymentsDatabase })
-            {
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
-                await drop.ExecuteNonQueryAsync();
-            }
-        }
-        await Management.DeleteVirtualHostAsync(VirtualHost);
-        Management.Dispose();
+        await _infrastructure.DisposeAsync();
     }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string Database(string name, int maxPoolSize) =>
-        new NpgsqlConnectionStringBuilder(FaultEnvironment.PostgresAdmin) { Database = name, MaxPoolSize = maxPoolSize }.ConnectionString;
 }
