@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -34,14 +35,10 @@ public static class MessagingExtensions
         AddOutboxDispatcher(builder.Services);
         builder.Services.TryAddSingleton<OutboxCommitInterceptor>();
         builder.Services.AddDbContextPool<TDbContext>((services, options) => options
-            .UseNpgsql(connectionString, npgsql => npgsql
+            .UseNpgsql(WithHotPathDefaults(connectionString), npgsql => npgsql
                 .MigrationsHistoryTable("__ef_migrations_history")
                 // Commands outside any trace (idle relay rounds, the backlog gauge, cleanup) would each be a trace of their own.
-                .ConfigureDataSource(dataSource =>
-                {
-                    dataSource.ConfigureTracing(tracing => tracing.ConfigureCommandFilter(_ => Activity.Current is not null));
-                    ApplyHotPathDefaults(dataSource.ConnectionStringBuilder);
-                }))
+                .ConfigureDataSource(dataSource => dataSource.ConfigureTracing(tracing => tracing.ConfigureCommandFilter(_ => Activity.Current is not null))))
             .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>()));
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
         builder.Services.AddHostedService<DatabaseMigrator<TDbContext>>();
@@ -92,20 +89,31 @@ public static class MessagingExtensions
 
     /// <summary>
     /// Unless the connection string says otherwise: every order runs the same few statements, so they are prepared once
-    /// per connection instead of parsed and planned on each call; and a connection going back to the pool keeps its
-    /// session as it is (the shop sets only transaction-local settings and locks), saving a reset round trip per use.
+    /// per connection instead of parsed and planned on each call; a connection going back to the pool keeps its
+    /// session as it is (the shop sets only transaction-local settings and locks), saving a reset round trip per use;
+    /// and the pool stops at <see cref="DefaultMaxPoolSize"/> connections, so an overload queues requests for a
+    /// connection instead of opening dozens more (each a new PostgreSQL process, TLS handshake and SCRAM exchange)
+    /// just when the CPU is short.
     /// </summary>
-    internal static void ApplyHotPathDefaults(NpgsqlConnectionStringBuilder connection)
+    internal static string WithHotPathDefaults(string connectionString)
     {
-        if (!connection.ContainsKey("Max Auto Prepare"))
+        var connection = new NpgsqlConnectionStringBuilder
         {
-            connection.MaxAutoPrepare = 64;
-        }
-        if (!connection.ContainsKey("No Reset On Close"))
+            MaxAutoPrepare = 64,
+            NoResetOnClose = true,
+            MaxPoolSize = DefaultMaxPoolSize,
+        };
+        // Only the keys the string really names (under any of their synonyms) override the defaults above.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in given.Keys)
         {
-            connection.NoResetOnClose = true;
+            connection[key] = given[key];
         }
+        return connection.ConnectionString;
     }
+
+    /// <summary>Enough for the consumers, the outbox workers and concurrent requests; Npgsql's own default is 100.</summary>
+    internal const int DefaultMaxPoolSize = 30;
 
     private static void AddOutboxDispatcher(IServiceCollection services)
     {
