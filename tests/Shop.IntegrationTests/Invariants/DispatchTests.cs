@@ -109,11 +109,27 @@ public sealed class DispatchTests(ShopSystem system)
         db.ChangeTracker.Clear();
     }
 
-    private static async Task<NpgsqlConnection> HoldRelayAsync(NpgsqlDataSource db, long key)
+    private static async Task<RelayHold> HoldRelayAsync(NpgsqlDataSource db, long key)
     {
         var connection = await db.OpenConnectionAsync();
         await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({key})", connection);
         await command.ExecuteNonQueryAsync();
-        return connection; // closing the session releases the lock
+        return new RelayHold(connection, key);
+    }
+
+    /// <summary>
+    /// A session-level lock on a pooled connection outlives closing it (the pool resets the session only when the
+    /// connection is next used), so the hold unlocks explicitly; otherwise that app's relay would wait for good.
+    /// </summary>
+    private sealed class RelayHold(NpgsqlConnection connection, long key) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using (var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({key})", connection))
+            {
+                await unlock.ExecuteNonQueryAsync();
+            }
+            await connection.DisposeAsync();
+        }
     }
 }
