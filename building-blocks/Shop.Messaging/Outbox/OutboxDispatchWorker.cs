@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -69,11 +67,8 @@ internal sealed partial class OutboxDispatchWorker(
 
     private async Task PublishBatchAsync(List<OutboxMessage> batch, CancellationToken stoppingToken)
     {
-        using var activity = MessagingTelemetry.Source.StartActivity(MessagingTelemetry.DispatchSpanName, ActivityKind.Internal, parentContext: default,
-            tags: [new(MessagingTelemetry.BatchCount, batch.Count), new(MessagingTelemetry.Service, options.Value.ServiceName)],
-            links: batch.Select(m => MessagingTelemetry.ParseTraceParent(m.TraceParent)).Where(c => c != default).Select(c => new ActivityLink(c)).ToList());
-
-        var outcomes = await Task.WhenAll(batch.Select(message => PublishAsync(message, stoppingToken)));
+        using var activity = OutboxBatch.StartSpan(MessagingTelemetry.DispatchSpanName, batch, options.Value.ServiceName);
+        var outcomes = await OutboxBatch.PublishAllAsync(publisher, batch, stoppingToken);
 
         var failed = 0;
         Exception? firstError = null;
@@ -89,32 +84,12 @@ internal sealed partial class OutboxDispatchWorker(
             _confirmed.Writer.TryWrite((batch[i].Id, clock.GetUtcNow()));
         }
 
-        var service = new KeyValuePair<string, object?>("service", options.Value.ServiceName);
-        MessagingMetrics.Published.Add(batch.Count - failed, service);
+        OutboxBatch.Record(activity, options.Value.ServiceName, batch.Count, failed);
         if (firstError is not null)
         {
-            MessagingMetrics.PublishFailures.Add(failed, service);
-            activity?.SetStatus(ActivityStatusCode.Error, $"{failed} of {batch.Count} not confirmed");
             // One line per batch, not per row: while the broker is down every batch fails whole.
             LogBatchNotConfirmed(failed, batch.Count, $"{firstError.GetType().Name}: {firstError.Message}", options.Value.RelayGrace);
             relaySignal.Notify();
-        }
-    }
-
-    private async Task<Exception?> PublishAsync(OutboxMessage message, CancellationToken stoppingToken)
-    {
-        try
-        {
-            await publisher.PublishAsync(
-                new OutgoingMessage(message.Id, message.Type, message.Exchange, message.RoutingKey, Encoding.UTF8.GetBytes(message.Payload),
-                    message.CorrelationId, message.TraceParent, message.CreatedAt),
-                stoppingToken);
-            return null;
-        }
-        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-        {
-            // Reported by the caller; the row stays unpublished for the relay.
-            return exception;
         }
     }
 

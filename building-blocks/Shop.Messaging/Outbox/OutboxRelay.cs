@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -66,14 +64,9 @@ internal sealed class OutboxRelay<TDbContext>(
             return (0, default);
         }
 
-        // An idle round leaves no trace; a batch's span starts when its round did and links to the trace of every row it carries.
-        using var activity = MessagingTelemetry.Source.StartActivity(MessagingTelemetry.RelaySpanName, ActivityKind.Internal, parentContext: default,
-            tags: [new(MessagingTelemetry.BatchCount, batch.Count), new(MessagingTelemetry.Service, options.Value.ServiceName)],
-            links: batch.Select(m => MessagingTelemetry.ParseTraceParent(m.TraceParent)).Where(c => c != default).Select(c => new ActivityLink(c)).ToList(),
-            startTime: startedAt);
-
-        // The whole batch is in flight at once; each publish completes on its own confirm.
-        var outcomes = await Task.WhenAll(batch.Select(message => PublishAsync(message, cancellationToken)));
+        // An idle round leaves no trace; a batch's span starts when its round did.
+        using var activity = OutboxBatch.StartSpan(MessagingTelemetry.RelaySpanName, batch, options.Value.ServiceName, startedAt);
+        var outcomes = await OutboxBatch.PublishAllAsync(publisher, batch, cancellationToken);
 
         var published = new List<Guid>(batch.Count);
         var failed = new List<Guid>();
@@ -106,35 +99,9 @@ internal sealed class OutboxRelay<TDbContext>(
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.PublishedAt, now), cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        if (published.Count < batch.Count)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, $"{batch.Count - published.Count} of {batch.Count} not confirmed");
-        }
-        var service = new KeyValuePair<string, object?>("service", options.Value.ServiceName);
-        MessagingMetrics.Published.Add(published.Count, service);
-        if (published.Count < batch.Count)
-        {
-            MessagingMetrics.PublishFailures.Add(batch.Count - published.Count, service);
-        }
+        OutboxBatch.Record(activity, options.Value.ServiceName, batch.Count, failed.Count);
         logger.LogDebug("Relayed {Published} of {Fetched} outbox messages", published.Count, batch.Count);
         return (batch.Count, new RelayResult(published.Count, batch.Count - published.Count));
-    }
-
-    private async Task<Exception?> PublishAsync(OutboxMessage message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await publisher.PublishAsync(
-                new OutgoingMessage(message.Id, message.Type, message.Exchange, message.RoutingKey, Encoding.UTF8.GetBytes(message.Payload),
-                    message.CorrelationId, message.TraceParent, message.CreatedAt),
-                cancellationToken);
-            return null;
-        }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Reported per row by the caller, which leaves the row unpublished.
-            return exception;
-        }
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
