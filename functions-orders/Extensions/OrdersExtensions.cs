@@ -20,8 +20,8 @@ public static class OrdersExtensions
         builder.AddShopTelemetry(ServiceName);
         builder.AddServiceDatabase<OrdersDbContext>(DatabaseConnectionName);
         builder.AddMessaging<OrdersDbContext>(BrokerConnectionName, ServiceName)
-            .AddConsumer<PaymentCompleted, ApplyPaymentResult>()
-            .AddConsumer<PaymentFailed, ApplyPaymentResult>();
+            .AddBatchConsumer<PaymentCompleted, ApplyPaymentResult>()
+            .AddBatchConsumer<PaymentFailed, ApplyPaymentResult>();
         builder.Services.AddScoped<CreateOrderHandler>();
         return builder;
     }

@@ -78,7 +78,7 @@ public sealed partial class CreateOrderHandler(OrdersDbContext db, IOutbox outbo
         return new CreateOrderResult(OrderResponse.From(order), Replayed: false);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} created for user {UserId}, amount {Amount}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} created for user {UserId}, amount {Amount}")]
     private partial void LogCreated(Guid orderId, long userId, long amount);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} of user {UserId} returned again for a repeated Idempotency-Key")]

@@ -20,7 +20,7 @@ public static class PaymentsExtensions
         builder.AddShopTelemetry(ServiceName);
         builder.AddServiceDatabase<PaymentsDbContext>(DatabaseConnectionName);
         builder.AddMessaging<PaymentsDbContext>(BrokerConnectionName, ServiceName)
-            .AddConsumer<OrderCreated, ChargeOrder>();
+            .AddBatchConsumer<OrderCreated, ChargeOrder>();
         builder.Services.AddScoped<AccountService>();
         return builder;
     }
