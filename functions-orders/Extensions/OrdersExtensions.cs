@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Shop.Api.Admission;
 using Shop.Contracts;
 using Shop.Messaging;
+using Shop.Orders.Admission;
 using Shop.Orders.Data;
 using Shop.Orders.Features;
 using Shop.Telemetry;
@@ -23,6 +25,7 @@ public static class OrdersExtensions
             .AddBatchConsumer<PaymentCompleted, ApplyPaymentResult>()
             .AddBatchConsumer<PaymentFailed, ApplyPaymentResult>();
         builder.Services.AddScoped<CreateOrderHandler>();
+        builder.AddAdmissionControl<PendingOrdersGauge>();
         return builder;
     }
 }

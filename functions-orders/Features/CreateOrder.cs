@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Shop.Api;
+using Shop.Api.Admission;
 using Shop.Contracts;
 using Shop.Messaging.Outbox;
 using Shop.Orders.Data;
@@ -12,13 +13,18 @@ using Shop.Orders.Domain;
 
 namespace Shop.Orders.Features;
 
-public sealed class CreateOrderFunction(CreateOrderHandler handler)
+public sealed class CreateOrderFunction(CreateOrderHandler handler, AdmissionControl admission)
 {
     [Function("CreateOrder")]
     public async Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        using var ticket = admission.TryEnter();
+        if (ticket.Refusal is { } refusal)
+        {
+            return refusal;
+        }
         var (input, problem) = await ApiRequest.ReadAmountRequestAsync(request, cancellationToken);
         if (input is null)
         {

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Shop.Api.Admission;
 using Shop.Contracts;
 using Shop.Messaging;
+using Shop.Payments.Admission;
 using Shop.Payments.Data;
 using Shop.Payments.Features;
 using Shop.Telemetry;
@@ -22,6 +24,7 @@ public static class PaymentsExtensions
         builder.AddMessaging<PaymentsDbContext>(BrokerConnectionName, ServiceName)
             .AddBatchConsumer<OrderCreated, ChargeOrder>();
         builder.Services.AddScoped<AccountService>();
+        builder.AddAdmissionControl<ChargesBacklogGauge>();
         return builder;
     }
 }
