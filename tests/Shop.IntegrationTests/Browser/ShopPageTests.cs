@@ -183,17 +183,6 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
         await Expect(_page.Locator($"#orders tr[data-timeline-of='{id}'] li")).ToHaveCountAsync(2);
     }
 
-    [Theory]
-    [InlineData("orders", 4)]
-    [InlineData("payments", 4)]
-    public async Task The_docs_page_lists_every_operation_offline(string prefix, int operations)
-    {
-        await _page.GotoAsync(new Uri(_gateway.BaseAddress, $"{prefix}/docs").ToString());
-
-        await Expect(_page.Locator("details.op")).ToHaveCountAsync(operations);
-        await Expect(_page.Locator("h1")).ToContainTextAsync("Shop");
-    }
-
     private ILocator Badges(string status) => _page.Locator($"#orders tbody .badge[data-status={status}]");
 
     private ILocator Step(string orderId, string step) => _page.Locator($"#orders tr[data-timeline-of='{orderId}'] li[data-step={step}]");
