@@ -43,10 +43,10 @@ internal static partial class ComposeParity
                 continue;
             }
 
-            var servicePorts = (k8sService.Spec?["ports"]?.AsArray() ?? []).OfType<JsonObject>()
-                .Select(port => (Port: (int?)port["port"]?.GetValue<long>(), Target: container.ResolvePort(port["targetPort"] ?? port["port"])))
+            var servicePorts = (k8sService.Spec?["ports"] as JsonArray ?? []).OfType<JsonObject>()
+                .Select(port => (Port: (int?)port["port"].Number(), Target: container.ResolvePort(port["targetPort"] ?? port["port"])))
                 .ToList();
-            var type = k8sService.Spec?["type"]?.GetValue<string>() ?? "ClusterIP";
+            var type = k8sService.Spec?["type"].Text() ?? "ClusterIP";
             foreach (var published in service.Ports)
             {
                 if (!servicePorts.Contains((published.Published, published.Target)))
@@ -80,7 +80,7 @@ internal static partial class ComposeParity
                 }
 
                 var target = manifests.Find("Service", host);
-                var ports = (target?.Spec?["ports"]?.AsArray() ?? []).OfType<JsonObject>().Select(p => p["port"]?.GetValue<long>());
+                var ports = (target?.Spec?["ports"] as JsonArray ?? []).OfType<JsonObject>().Select(p => p["port"].Number());
                 if (!ports.Contains(port))
                 {
                     problems.Add($"{name} addresses {host}:{port}; {KubernetesManifests.FolderName}/ has no Service {host} with port {port}.");
@@ -118,7 +118,7 @@ internal static partial class ComposeParity
                 }
 
                 var get = probe["httpGet"];
-                var actual = get is null ? null : new ComposeHealthcheck(container.ResolvePort(get["port"]) ?? -1, get["path"]?.GetValue<string>() ?? "/");
+                var actual = get is null ? null : new ComposeHealthcheck(container.ResolvePort(get["port"]) ?? -1, get["path"].Text() ?? "/");
                 if (actual != expected)
                 {
                     problems.Add($"{container.Deployment}: {kind} asks {(actual is null ? "no HTTP endpoint" : actual.ToString())}; compose's health check asks {expected}.");

@@ -46,17 +46,36 @@ internal sealed class KubernetesSchemas
 
         var schema = _schemas.GetOrAdd(kind, Build);
         using var document = JsonDocument.Parse(item.Body.ToJsonString());
-        var results = schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        if (results.IsValid)
+        var results = schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+        var errors = new List<string>();
+        Collect(results, item, errors);
+        return errors.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// The errors along the failing branches only: a passing <c>oneOf</c> still carries its failed alternative (the
+    /// <c>null</c> every optional field also accepts), which is no error of the object. Of a failing <c>oneOf</c>, the
+    /// <c>null</c> alternative's complaint is dropped as noise; the other alternative's says what is wrong.
+    /// </summary>
+    private static void Collect(EvaluationResults result, KubernetesObject item, List<string> errors)
+    {
+        if (result.IsValid)
         {
-            return [];
+            return;
         }
 
-        return (results.Details ?? [])
-            .Where(detail => detail.Errors is { Count: > 0 })
-            .SelectMany(detail => detail.Errors!.Select(error => $"{item}: {Location(detail)} {error.Value}"))
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        foreach (var (_, message) in result.Errors ?? new Dictionary<string, string>())
+        {
+            if (!message.Contains("should be \"null\"", StringComparison.Ordinal) && !message.Contains("subschema", StringComparison.Ordinal))
+            {
+                errors.Add($"{item}: {Location(result)} {message}");
+            }
+        }
+
+        foreach (var detail in result.Details ?? [])
+        {
+            Collect(detail, item, errors);
+        }
     }
 
     private JsonSchema Build(string kind)

@@ -8,8 +8,8 @@ internal static class ManifestReferences
     /// <summary><c>kubectl apply -k deploy/</c> applies every manifest file, and names no file that is not there.</summary>
     public static List<string> KustomizationProblems(KubernetesManifests manifests)
     {
-        var listed = (manifests.Kustomization["resources"]?.AsArray() ?? []).Select(r => r?.GetValue<string>() ?? "").ToList();
-        var images = (manifests.Kustomization["images"]?.AsArray() ?? []).Select(i => i?["name"]?.GetValue<string>() ?? "").ToList();
+        var listed = (manifests.Kustomization["resources"] as JsonArray ?? []).Select(r => r.Text() ?? "").ToList();
+        var images = (manifests.Kustomization["images"] as JsonArray ?? []).Select(i => i?["name"].Text() ?? "").ToList();
         var used = PodContainer.All(manifests).Select(c => ImageName(c.Image ?? "")).Distinct(StringComparer.Ordinal).ToList();
         var folder = KubernetesManifests.FolderName;
         return manifests.Files.Except(listed).Select(file => $"{folder}/{file} is not in {folder}/{KubernetesManifests.KustomizationFileName} resources.")
@@ -33,9 +33,9 @@ internal static class ManifestReferences
                 problems.Add($"{deployment}: spec.selector.matchLabels does not match its pod template's labels.");
             }
 
-            foreach (var volume in (deployment.Spec?["template"]?["spec"]?["volumes"]?.AsArray() ?? []).OfType<JsonObject>())
+            foreach (var volume in (deployment.Spec?["template"]?["spec"]?["volumes"] as JsonArray ?? []).OfType<JsonObject>())
             {
-                var configMap = volume["configMap"]?["name"]?.GetValue<string>();
+                var configMap = volume["configMap"]?["name"].Text();
                 if (configMap is not null && manifests.Find("ConfigMap", configMap) is null)
                 {
                     problems.Add($"{deployment}: volume {volume["name"]} mounts ConfigMap '{configMap}', which {KubernetesManifests.FolderName}/ does not define.");

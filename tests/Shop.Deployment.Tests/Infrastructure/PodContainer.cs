@@ -18,14 +18,14 @@ internal sealed class PodContainer
 
     public KubernetesObject Deployment { get; }
 
-    public string Name => _container["name"]?.GetValue<string>() ?? "";
+    public string Name => _container["name"].Text() ?? "";
 
-    public string? Image => _container["image"]?.GetValue<string>();
+    public string? Image => _container["image"].Text();
 
     /// <summary>The container's ports by name (unnamed ones by their number).</summary>
-    public IReadOnlyDictionary<string, int> Ports => (_container["ports"]?.AsArray() ?? [])
+    public IReadOnlyDictionary<string, int> Ports => (_container["ports"] as JsonArray ?? [])
         .OfType<JsonObject>()
-        .Select(port => (Name: port["name"]?.GetValue<string>(), Number: port["containerPort"]?.GetValue<long>()))
+        .Select(port => (Name: port["name"].Text(), Number: port["containerPort"].Number()))
         .Where(port => port.Number is not null)
         .ToDictionary(port => port.Name ?? port.Number!.Value.ToString(), port => (int)port.Number!.Value, StringComparer.Ordinal);
 
@@ -33,7 +33,7 @@ internal sealed class PodContainer
 
     /// <summary>The containers of every Deployment; a Deployment of this project runs one container.</summary>
     public static IEnumerable<PodContainer> All(KubernetesManifests manifests) => manifests.OfKind("Deployment")
-        .SelectMany(deployment => (deployment.Spec?["template"]?["spec"]?["containers"]?.AsArray() ?? [])
+        .SelectMany(deployment => (deployment.Spec?["template"]?["spec"]?["containers"] as JsonArray ?? [])
             .OfType<JsonObject>()
             .Select(container => new PodContainer(deployment, container, manifests)));
 
@@ -55,10 +55,10 @@ internal sealed class PodContainer
     public IReadOnlyDictionary<string, EnvironmentSetting> Environment(List<string> problems)
     {
         var result = new Dictionary<string, EnvironmentSetting>(StringComparer.Ordinal);
-        foreach (var source in (_container["envFrom"]?.AsArray() ?? []).OfType<JsonObject>())
+        foreach (var source in (_container["envFrom"] as JsonArray ?? []).OfType<JsonObject>())
         {
             var (kind, reference) = source["configMapRef"] is JsonObject c ? ("ConfigMap", c) : source["secretRef"] is JsonObject s ? ("Secret", s) : ("", null);
-            var name = reference?["name"]?.GetValue<string>();
+            var name = reference?["name"].Text();
             var data = name is null ? null : Data(kind, name);
             if (data is null)
             {
@@ -72,12 +72,12 @@ internal sealed class PodContainer
             }
         }
 
-        foreach (var variable in (_container["env"]?.AsArray() ?? []).OfType<JsonObject>())
+        foreach (var variable in (_container["env"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            var name = variable["name"]!.GetValue<string>();
+            var name = variable["name"].Text()!;
             result[name] = variable["valueFrom"] is JsonObject from
                 ? FromReference(name, from, problems)
-                : new EnvironmentSetting(name, variable["value"]?.GetValue<string>() ?? "", EnvironmentSource.Literal, "env");
+                : new EnvironmentSetting(name, variable["value"].Text() ?? "", EnvironmentSource.Literal, "env");
         }
 
         return result;
@@ -86,8 +86,8 @@ internal sealed class PodContainer
     private EnvironmentSetting FromReference(string name, JsonObject from, List<string> problems)
     {
         var (kind, reference) = from["configMapKeyRef"] is JsonObject c ? ("ConfigMap", c) : from["secretKeyRef"] is JsonObject s ? ("Secret", s) : ("", null);
-        var source = reference?["name"]?.GetValue<string>();
-        var key = reference?["key"]?.GetValue<string>();
+        var source = reference?["name"].Text();
+        var key = reference?["key"].Text();
         var data = source is null ? null : Data(kind, source);
         if (data is null || key is null || !data.TryGetValue(key, out var value))
         {
@@ -108,15 +108,15 @@ internal sealed class PodContainer
         }
 
         var data = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in item.Body["data"]?.AsObject() ?? [])
+        foreach (var (key, value) in item.Body["data"] as JsonObject ?? [])
         {
-            var text = value?.GetValue<string>() ?? "";
+            var text = value.Text() ?? "";
             data[key] = kind == "Secret" ? Encoding.UTF8.GetString(Convert.FromBase64String(text)) : text;
         }
 
-        foreach (var (key, value) in item.Body["stringData"]?.AsObject() ?? [])
+        foreach (var (key, value) in item.Body["stringData"] as JsonObject ?? [])
         {
-            data[key] = value?.GetValue<string>() ?? "";
+            data[key] = value.Text() ?? "";
         }
 
         return data;

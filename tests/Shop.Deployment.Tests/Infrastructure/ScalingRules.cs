@@ -24,7 +24,7 @@ internal static class ScalingRules
                 continue;
             }
 
-            var named = RabbitTriggers(scaled[0]).Select(t => t["metadata"]?["queueName"]?.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+            var named = RabbitTriggers(scaled[0]).Select(t => t["metadata"]?["queueName"].Text()).ToHashSet(StringComparer.Ordinal);
             problems.AddRange(queues.Where(queue => !named.Contains(queue))
                 .Select(queue => $"{scaled[0]}: {app} consumes {queue}, but no rabbitmq trigger scales it on that queue."));
         }
@@ -34,21 +34,22 @@ internal static class ScalingRules
             problems.AddRange(ProblemsOf(item, manifests, consumedQueues, declared));
         }
 
-        return problems;
+        // A broken TriggerAuthentication is reported once, not once per ScaledObject using it.
+        return problems.Distinct(StringComparer.Ordinal).ToList();
     }
 
     private static IEnumerable<string> ProblemsOf(
         KubernetesObject item, KubernetesManifests manifests, IReadOnlyDictionary<string, IReadOnlyList<string>> consumedQueues, HashSet<string> declared)
     {
         var target = Target(item);
-        var kind = item.Spec?["scaleTargetRef"]?["kind"]?.GetValue<string>() ?? "Deployment";
+        var kind = item.Spec?["scaleTargetRef"]?["kind"].Text() ?? "Deployment";
         if (kind != "Deployment" || manifests.Find("Deployment", target) is null)
         {
             yield return $"{item}: scaleTargetRef names {kind} '{target}', which {KubernetesManifests.FolderName}/ does not define.";
         }
 
-        var min = Integer(item.Spec?["minReplicaCount"]);
-        var max = Integer(item.Spec?["maxReplicaCount"]);
+        var min = item.Spec?["minReplicaCount"].Number();
+        var max = item.Spec?["maxReplicaCount"].Number();
         if (min is not >= 1)
         {
             yield return $"{item}: minReplicaCount is {min?.ToString(CultureInfo.InvariantCulture) ?? "unset (KEDA's default is 0)"}; it must be at least 1, "
@@ -75,7 +76,7 @@ internal static class ScalingRules
         foreach (var trigger in triggers)
         {
             var metadata = trigger["metadata"] as JsonObject ?? [];
-            var queue = metadata["queueName"]?.GetValue<string>();
+            var queue = metadata["queueName"].Text();
             if (queue is null || !declared.Contains(queue))
             {
                 yield return $"{item}: queueName '{queue}' is not a queue ShopTopology declares [{string.Join(", ", declared.Order())}].";
@@ -85,12 +86,12 @@ internal static class ScalingRules
                 yield return $"{item}: queueName '{queue}' is not consumed by {target} (it consumes [{string.Join(", ", consumed)}]).";
             }
 
-            if (metadata["mode"]?.GetValue<string>() != "QueueLength")
+            if (metadata["mode"].Text() != "QueueLength")
             {
                 yield return $"{item}: the trigger on '{queue}' must scale on mode QueueLength.";
             }
 
-            if (!double.TryParse(metadata["value"]?.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0)
+            if (!double.TryParse(metadata["value"].Text(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0)
             {
                 yield return $"{item}: the trigger on '{queue}' needs a positive target 'value' (messages per replica).";
             }
@@ -105,7 +106,7 @@ internal static class ScalingRules
     /// <summary>The scaler reads the host from a TriggerAuthentication whose Secret key holds the broker URI the app uses.</summary>
     private static IEnumerable<string> BrokerProblems(KubernetesObject item, JsonObject trigger, KubernetesManifests manifests, string target)
     {
-        var authName = trigger["authenticationRef"]?["name"]?.GetValue<string>();
+        var authName = trigger["authenticationRef"]?["name"].Text();
         var auth = authName is null ? null : manifests.Find("TriggerAuthentication", authName);
         if (auth is null)
         {
@@ -113,11 +114,11 @@ internal static class ScalingRules
             yield break;
         }
 
-        var host = (auth.Spec?["secretTargetRef"]?.AsArray() ?? []).OfType<JsonObject>()
-            .FirstOrDefault(r => r["parameter"]?.GetValue<string>() == "host");
-        var secret = host?["name"]?.GetValue<string>();
-        var key = host?["key"]?.GetValue<string>();
-        var uri = secret is null ? null : manifests.Find("Secret", secret)?.Body["stringData"]?[key ?? ""]?.GetValue<string>();
+        var host = (auth.Spec?["secretTargetRef"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(r => r["parameter"].Text() == "host");
+        var secret = host?["name"].Text();
+        var key = host?["key"].Text();
+        var uri = secret is null ? null : manifests.Find("Secret", secret)?.Body["stringData"]?[key ?? ""].Text();
         if (uri is null)
         {
             yield return $"{auth}: no 'host' parameter from an existing Secret key (names Secret '{secret}', key '{key}').";
@@ -131,10 +132,9 @@ internal static class ScalingRules
         }
     }
 
-    private static string Target(KubernetesObject scaledObject) => scaledObject.Spec?["scaleTargetRef"]?["name"]?.GetValue<string>() ?? "";
+    private static string Target(KubernetesObject scaledObject) => scaledObject.Spec?["scaleTargetRef"]?["name"].Text() ?? "";
 
     private static IEnumerable<JsonObject> RabbitTriggers(KubernetesObject scaledObject) =>
-        (scaledObject.Spec?["triggers"]?.AsArray() ?? []).OfType<JsonObject>().Where(t => t["type"]?.GetValue<string>() == "rabbitmq");
+        (scaledObject.Spec?["triggers"] as JsonArray ?? []).OfType<JsonObject>().Where(t => t["type"].Text() == "rabbitmq");
 
-    private static long? Integer(JsonNode? node) => node is JsonValue value && value.TryGetValue<long>(out var number) ? number : null;
 }
