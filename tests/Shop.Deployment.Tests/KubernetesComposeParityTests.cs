@@ -81,6 +81,24 @@ public sealed class KubernetesComposeParityTests(ComposeFixture compose) : IClas
     }
 
     [Fact]
+    public void Every_non_root_pod_names_a_user_the_kubelet_can_verify()
+    {
+        var problems = ComposeParity.UserProblems(Manifests, compose.Configuration);
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
+    public void A_non_root_pod_on_an_image_with_a_named_user_is_reported()
+    {
+        var broken = Manifests.With("Deployment", "gateway-proxy", body => body["spec"]!["template"]!["spec"]!["securityContext"]!.AsObject().Remove("runAsUser"));
+
+        var problem = Assert.Single(ComposeParity.UserProblems(broken, compose.Configuration));
+
+        Assert.Contains("the image's USER is 'app'", problem);
+    }
+
+    [Fact]
     public void Every_environment_key_is_read_by_the_app()
     {
         var problems = ComposeParity.UnreadKeys(Manifests);

@@ -129,6 +129,36 @@ internal static partial class ComposeParity
         return problems;
     }
 
+    /// <summary>
+    /// A pod that must run as non-root names a numeric user, or runs an image whose USER is numeric: the kubelet cannot
+    /// verify a user name (the aspnet image's "app") and refuses to start the container.
+    /// </summary>
+    public static List<string> UserProblems(KubernetesManifests manifests, ComposeConfiguration compose)
+    {
+        var problems = new List<string>();
+        foreach (var (service, container) in Pairs(manifests, compose))
+        {
+            var pod = container.Deployment.Spec?["template"]?["spec"]?["securityContext"];
+            var own = container.SecurityContext;
+            var nonRoot = (own?["runAsNonRoot"] ?? pod?["runAsNonRoot"]).Text() == "true";
+            var user = (own?["runAsUser"] ?? pod?["runAsUser"]).Number();
+            if (!nonRoot || user is > 0 || service.BuildContext is null)
+            {
+                continue;
+            }
+
+            var dockerfile = Path.Combine(Path.GetFullPath(service.BuildContext, RepositoryRoot.Path), service.Dockerfile!);
+            var imageUser = Docker.DockerfileParser.Parse(File.ReadAllText(dockerfile)).Final.User?.Split(':')[0];
+            if (!int.TryParse(imageUser, out var uid) || uid == 0)
+            {
+                problems.Add($"{container.Deployment}: runAsNonRoot with no numeric runAsUser, and the image's USER is '{imageUser ?? "(none)"}'; "
+                    + "the kubelet refuses to start it. Set runAsUser to the image user's uid.");
+            }
+        }
+
+        return problems;
+    }
+
     /// <summary>The same keys with the same values as compose, in both directions, each mismatch named.</summary>
     public static List<string> EnvironmentProblems(KubernetesManifests manifests, ComposeConfiguration compose)
     {

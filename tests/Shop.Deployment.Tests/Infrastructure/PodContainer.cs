@@ -31,6 +31,8 @@ internal sealed class PodContainer
 
     public JsonObject? Probe(string kind) => _container[kind] as JsonObject;
 
+    public JsonObject? SecurityContext => _container["securityContext"] as JsonObject;
+
     /// <summary>The containers of every Deployment; a Deployment of this project runs one container.</summary>
     public static IEnumerable<PodContainer> All(KubernetesManifests manifests) => manifests.OfKind("Deployment")
         .SelectMany(deployment => (deployment.Spec?["template"]?["spec"]?["containers"] as JsonArray ?? [])
