@@ -16,7 +16,7 @@ public sealed class CreateOrderFunction(CreateOrderHandler handler)
 {
     [Function("CreateOrder")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         var (input, problem) = await ApiRequest.ReadAmountRequestAsync(request, cancellationToken);
