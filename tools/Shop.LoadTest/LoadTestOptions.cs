@@ -136,7 +136,7 @@ public sealed class LoadTestOptions
                 case "--system-ports":
                     options.SystemPorts = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
                     break;
-                case "--signing-key": options.SigningKey = Value() is { Length: > 0 } key ? key : null; break;
+                case "--signing-key": options.SigningKey = Value() is { Length: > 0 } signingKey ? signingKey : null; break;
                 case "--issuer": options.Issuer = Value(); break;
                 case "--audience": options.Audience = Value(); break;
                 case "--output": options.Output = Value(); break;
