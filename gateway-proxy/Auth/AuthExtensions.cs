@@ -20,9 +20,13 @@ public static class AuthExtensions
         services.AddSingleton<IRequestIdentity, RequestIdentity>();
         services.AddSingleton<ITransformProvider, FunctionKeyTransformProvider>();
 
-        services.AddAuthentication().AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>((jwt, auth) => ConfigureBearer(jwt, auth.Value));
+        // Only Jwt mode has an authentication scheme: in Header mode no request pays for a bearer handler.
+        if (builder.Configuration.GetSection(AuthOptions.SectionName).GetValue<AuthMode>(nameof(AuthOptions.Mode)) == AuthMode.Jwt)
+        {
+            services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+            services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+                .Configure<IOptions<AuthOptions>>((jwt, auth) => ConfigureBearer(jwt, auth.Value));
+        }
         return builder;
     }
 
@@ -42,6 +46,11 @@ public static class AuthExtensions
         if (options.DevTokens)
         {
             AuthLog.DevTokensOn(logger);
+        }
+        if (options.Mode == AuthMode.Jwt)
+        {
+            // Here, not where the host would add it by itself: after CORS, so a refused preflight never meets the bearer handler.
+            app.UseAuthentication();
         }
         app.UseMiddleware<IdentityResolutionMiddleware>();
         return app;
@@ -87,10 +96,11 @@ public static class AuthExtensions
         }
         jwt.Events = new JwtBearerEvents
         {
-            // Browsers cannot set headers on a WebSocket: the SignalR JS client sends its token as ?access_token=.
+            // Browsers cannot set headers on a WebSocket: the SignalR JS client sends its token as ?access_token=. Only the
+            // hub and WebSocket requests may do that; a REST call's token belongs in its header, not in URLs that get logged.
             OnMessageReceived = context =>
             {
-                if (context.HttpContext.Items.ContainsKey(RequestIdentity.QueryTokenAllowed)
+                if (RequestIdentity.MayCarryTokenInQuery(context.HttpContext)
                     && string.IsNullOrEmpty(context.Request.Headers.Authorization)
                     && context.Request.Query[RequestIdentity.TokenQueryParameter] is { Count: 1 } token)
                 {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using Shop.Gateway.LiveStatus;
 
 namespace Shop.Gateway.Auth;
 
@@ -12,9 +13,6 @@ internal sealed class RequestIdentity(IOptions<AuthOptions> options) : IRequestI
     public const string UserHeader = "X-User-ID";
     public const string UserQueryParameter = "userId";
     public const string TokenQueryParameter = "access_token";
-
-    /// <summary>Set on a request whose token may come from the query; read by the bearer handler (<see cref="AuthExtensions"/>).</summary>
-    internal static readonly object QueryTokenAllowed = new();
 
     private static readonly object ResultKey = new();
 
@@ -55,10 +53,6 @@ internal sealed class RequestIdentity(IOptions<AuthOptions> options) : IRequestI
 
     private async Task<IdentityResult> FromTokenAsync(HttpContext context, bool allowQuery)
     {
-        if (allowQuery)
-        {
-            context.Items[QueryTokenAllowed] = true;
-        }
         var result = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
         if (result.None)
         {
@@ -97,6 +91,10 @@ internal sealed class RequestIdentity(IOptions<AuthOptions> options) : IRequestI
             "The token's signature is missing or not valid.", "The signature is invalid"),
         _ => IdentityProblem.InvalidToken("The token is malformed: it is not a signed JWT this shop can read.", "The token is malformed"),
     };
+
+    /// <summary>The hub's requests and WebSocket upgrades: the bearer handler takes their token from ?access_token= too.</summary>
+    internal static bool MayCarryTokenInQuery(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(OrdersHub.Path, StringComparison.OrdinalIgnoreCase) || context.WebSockets.IsWebSocketRequest;
 
     internal static bool TryParseUserId(string? value, out long userId) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out userId) && userId > 0;

@@ -15,7 +15,10 @@ public sealed class JwtIdentityTests(ShopSystem system)
     public static TheoryData<string> RefusedTokens => new(
         "no Authorization header", "Bearer with no token", "garbage", "three garbage parts", "expired", "not yet valid",
         "signed with another key", "claims changed after signing", "wrong issuer", "wrong audience", "alg none",
-        "HS512 with the right key", "no expiry", "Basic credentials", "two bearer tokens", "token in the query instead of the header");
+        "HS512 with the right key", "no expiry", "subject as a list", "Basic credentials", "two bearer tokens", "token in the query instead of the header");
+
+    // Requests that carry no bearer token at all get the bare challenge; the others are told the token is invalid (RFC 6750 §3.1).
+    private static readonly string[] WithoutToken = ["no Authorization header", "Bearer with no token", "Basic credentials", "token in the query instead of the header"];
 
     [Theory]
     [MemberData(nameof(RefusedTokens))]
@@ -34,7 +37,7 @@ public sealed class JwtIdentityTests(ShopSystem system)
             await AssertProblemAsync(response, HttpStatusCode.Unauthorized, $"{token}: {method} {path}");
             var challenge = Assert.Single(response.Headers.WwwAuthenticate);
             Assert.Equal("Bearer", challenge.Scheme);
-            if (token == "no Authorization header")
+            if (WithoutToken.Contains(token))
             {
                 Assert.Null(challenge.Parameter);
             }
@@ -55,7 +58,7 @@ public sealed class JwtIdentityTests(ShopSystem system)
     [InlineData("wrong issuer", "issuer")]
     [InlineData("wrong audience", "audience")]
     [InlineData("alg none", "signature")]
-    [InlineData("HS512 with the right key", "algorithm")]
+    [InlineData("HS512 with the right key", "signature")]
     [InlineData("no expiry", "no expiry")]
     [InlineData("no Authorization header", "Sign in")]
     public async Task The_problem_says_in_plain_words_why_the_token_is_refused(string token, string says)
@@ -66,7 +69,7 @@ public sealed class JwtIdentityTests(ShopSystem system)
         using var response = await secured.Http.SendAsync(Request(HttpMethod.Get, "/payments/account/balance" + query, authorization));
 
         var detail = await AssertProblemAsync(response, HttpStatusCode.Unauthorized, token);
-        Assert.Contains(says, detail, StringComparison.Ordinal);
+        Assert.True(detail.Contains(says, StringComparison.Ordinal), $"{token}: '{says}' is not in: {detail}");
     }
 
     [Theory]
@@ -78,17 +81,11 @@ public sealed class JwtIdentityTests(ShopSystem system)
     [InlineData("99999999999999999999")]
     [InlineData("6f9619ff-8b86-d011-b42d-00c04fc964ff")]
     [InlineData("no sub")]
-    [InlineData("two subjects")]
     public async Task A_valid_token_whose_subject_is_not_a_positive_integer_is_a_403_problem_and_writes_nothing(string subject)
     {
         var secured = await system.SecuredAsync();
         var named = ShopSystem.NewUserId();
-        object? sub = subject switch
-        {
-            "no sub" => null,
-            "two subjects" => new[] { Id(named), Id(named + 1) },
-            _ => subject,
-        };
+        object? sub = subject == "no sub" ? null : subject;
         var token = ForgedToken.Sign(Convert.FromBase64String(secured.SigningKey), ForgedToken.Claims(named).With("sub", sub));
 
         foreach (var (method, path, json) in Routes())
@@ -299,6 +296,7 @@ public sealed class JwtIdentityTests(ShopSystem system)
             "alg none" => (Bearer(ForgedToken.Unsigned(claims)), ""),
             "HS512 with the right key" => (Bearer(ForgedToken.Sign(key, claims, "HS512")), ""),
             "no expiry" => (Bearer(ForgedToken.Sign(key, claims.With("exp", null))), ""),
+            "subject as a list" => (Bearer(ForgedToken.Sign(key, claims.With("sub", new[] { Id(other), Id(user) }))), ""),
             "Basic credentials" => ("Basic " + Convert.ToBase64String("user:password"u8.ToArray()), ""),
             "two bearer tokens" => ($"Bearer {valid}, Bearer {secured.TokenFor(other)}", ""),
             "token in the query instead of the header" => (null, $"?access_token={valid}"),
