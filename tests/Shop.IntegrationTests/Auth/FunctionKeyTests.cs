@@ -79,7 +79,8 @@ public sealed class FunctionKeyTests(ShopSystem system)
         var secured = await system.SecuredAsync();
         var user = ShopSystem.NewUserId();
         // A gateway that holds no key in front of the keyed apps: the client's own key is all that could open them.
-        await using var keyless = await system.StartGatewayAsync(secured.Orders.BaseAddress, secured.Payments.BaseAddress);
+        await using var keyless = await system.StartGatewayAsync(secured.Orders.BaseAddress, secured.Payments.BaseAddress,
+            "--ReverseProxy:Clusters:orders:Metadata:FunctionKey=", "--ReverseProxy:Clusters:payments:Metadata:FunctionKey=");
         using var client = new HttpClient { BaseAddress = keyless.BaseAddress };
 
         using var withHeader = Request(HttpMethod.Post, "/payments/account/topup", json: "{\"amount\":10}", userHeader: Id(user));

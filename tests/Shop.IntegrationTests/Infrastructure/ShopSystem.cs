@@ -68,10 +68,10 @@ public sealed class ShopSystem : IAsyncLifetime
         StartFunctionAppAsync(typeof(PaymentsExtensions).Assembly, b => b.AddPayments(), configure, port,
             [$"--ConnectionStrings:{PaymentsExtensions.DatabaseConnectionName}={PaymentsConnectionString}", .. settings]);
 
-    /// <summary>
-    /// The system as it is deployed: Orders and Payments instances (beside the first ones, on the same databases and
-    /// broker) that require a function key, behind a gateway in Jwt mode that holds the key. Started on first use.
-    /// </summary>
+    /// <summary>The key every app of this system asks for (as deployed: nobody goes around the gateway) and every gateway sends.</summary>
+    public const string FunctionKey = "integration-tests-function-key-0123456789";
+
+    /// <summary>A gateway in Auth:Mode=Jwt (dev tokens on) in front of this system's apps, with a signing key of this run. Started on first use.</summary>
     public async Task<SecuredShop> SecuredAsync()
     {
         await _securedGate.WaitAsync();
@@ -107,6 +107,8 @@ public sealed class ShopSystem : IAsyncLifetime
             "--urls=http://127.0.0.1:0",
             $"--ReverseProxy:Clusters:orders:Destinations:primary:Address={orders}",
             $"--ReverseProxy:Clusters:payments:Destinations:primary:Address={payments}",
+            $"--ReverseProxy:Clusters:orders:Metadata:FunctionKey={FunctionKey}",
+            $"--ReverseProxy:Clusters:payments:Metadata:FunctionKey={FunctionKey}",
             $"--ConnectionStrings:RabbitMq={BrokerUri}",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
@@ -122,6 +124,7 @@ public sealed class ShopSystem : IAsyncLifetime
             DevelopmentHost.Flag,
             $"--urls=http://127.0.0.1:{port}",
             $"--ConnectionStrings:RabbitMq={BrokerUri}",
+            $"--Functions:HostKey={FunctionKey}",
             "--Logging:LogLevel:Default=Warning",
             // The backlog gauges sample often enough for a test to watch the outbox fill and drain.
             "--Messaging:OutboxMetricsInterval=00:00:00.200",
