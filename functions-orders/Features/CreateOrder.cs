@@ -17,7 +17,7 @@ public sealed class CreateOrderFunction(CreateOrderHandler handler, AdmissionCon
 {
     [Function("CreateOrder")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         using var ticket = admission.TryEnter();

@@ -10,7 +10,7 @@ public sealed class OpenAccountFunction(AccountService accounts)
     /// <summary>Opens the user's account with balance 0 if missing and returns it; repeating it changes nothing.</summary>
     [Function("OpenAccount")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "account")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "account")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         if (!ApiRequest.TryGetUserId(request, out var userId, out var problem))
@@ -25,7 +25,7 @@ public sealed class TopUpFunction(AccountService accounts, AdmissionControl admi
 {
     [Function("TopUp")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "account/topup")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/topup")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         using var ticket = admission.TryEnter();
@@ -52,7 +52,7 @@ public sealed class GetBalanceFunction(AccountService accounts)
 {
     [Function("GetBalance")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "account/balance")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "account/balance")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         if (!ApiRequest.TryGetUserId(request, out var userId, out var problem))

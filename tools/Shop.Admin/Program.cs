@@ -1,8 +1,12 @@
 using Shop.Admin;
 
-// dlq list [--queue Q] [--broker URI] | dlq replay <queue> (--message-id ID | --all) [--broker URI]
+// token --user N [--minutes M] [--key BASE64] | dlq list [--queue Q] [--broker URI] | dlq replay <queue> (--message-id ID | --all) [--broker URI]
 try
 {
+    if (args.Length > 0 && args[0] == "token")
+    {
+        return TokenCommand.Parse(args, Environment.GetEnvironmentVariable).Run(Console.Out, Console.Error);
+    }
     var command = AdminCommand.Parse(args);
     await using var deadLetters = await DeadLetterQueues.ConnectAsync(command.Broker);
     return command.Action switch

@@ -47,6 +47,14 @@ public sealed class LoadTestOptions
     /// <summary>HTTP ports of the system's apps, to tell its processes from other copies (e.g. tests') on the machine.</summary>
     public IReadOnlyList<int> SystemPorts { get; set; } = [7071, 7072, 8000];
 
+    /// <summary>
+    /// Set (from --signing-key, else the environment's Auth__SigningKey) to run against a gateway in Auth:Mode=Jwt: the
+    /// tool signs each user's token with this key instead of sending X-User-ID.
+    /// </summary>
+    public string? SigningKey { get; set; }
+    public string Issuer { get; set; } = Shop.Identity.ShopTokens.DefaultIssuer;
+    public string Audience { get; set; } = Shop.Identity.ShopTokens.DefaultAudience;
+
     /// <summary>Where the JSON and HTML go; null: artifacts/loadtest of the repository (or of the working directory).</summary>
     public string? Output { get; set; }
     public string? Label { get; set; }
@@ -70,12 +78,21 @@ public sealed class LoadTestOptions
           --rest-sample F [0.2]   --poll-interval MS [10]   --no-signalr   --drain-timeout S [60]
           --limits-duration S [5]   --with-limits   --keep-going   --output DIR [artifacts/loadtest]   --label TEXT
           --system-ports 7071,7072,8000 (which Shop.*.dll processes to sample)
+          --signing-key BASE64 [$Auth__SigningKey]   --issuer ISS [shop]   --audience AUD [shop]
+              with a key, every request and hub connection carries a token the tool signs for its user (Auth:Mode=Jwt);
+              --signing-key "" forces X-User-ID (Auth:Mode=Header)
         Exits 1 when the audit finds a violation, 2 on bad arguments.
         """;
 
     public static LoadTestOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new LoadTestOptions();
+        // The gateway's own settings, as scripts/run.sh exports them, unless the command line says otherwise.
+        var options = new LoadTestOptions
+        {
+            SigningKey = Environment.GetEnvironmentVariable("Auth__SigningKey") is { Length: > 0 } key ? key : null,
+            Issuer = Environment.GetEnvironmentVariable("Auth__Issuer") is { Length: > 0 } issuer ? issuer : Shop.Identity.ShopTokens.DefaultIssuer,
+            Audience = Environment.GetEnvironmentVariable("Auth__Audience") is { Length: > 0 } audience ? audience : Shop.Identity.ShopTokens.DefaultAudience,
+        };
         var i = 0;
         if (args.Count > 0 && !args[0].StartsWith("--", StringComparison.Ordinal))
         {
@@ -124,6 +141,9 @@ public sealed class LoadTestOptions
                 case "--system-ports":
                     options.SystemPorts = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
                     break;
+                case "--signing-key": options.SigningKey = Value() is { Length: > 0 } signingKey ? signingKey : null; break;
+                case "--issuer": options.Issuer = Value(); break;
+                case "--audience": options.Audience = Value(); break;
                 case "--output": options.Output = Value(); break;
                 case "--label": options.Label = Value(); break;
                 default: throw new ArgumentException($"Unknown option '{name}'.");

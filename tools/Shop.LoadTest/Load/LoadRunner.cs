@@ -18,9 +18,10 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
         var users = UserRange.ForRun(options.Users);
         var clock = new RunClock();
         var book = new OrderBook();
-        using var api = new ShopApi(options.Gateway);
+        var credentials = UserCredentials.For(options);
+        using var api = new ShopApi(options.Gateway, credentials);
         var model = options.Concurrency is null ? $"open {options.Rate:0.##}/s" : $"closed, {options.Concurrency} clients";
-        log($"[prepare] {model} for {options.Duration.TotalSeconds:0} s, users {users.First + 1}..{users.Last}, gateway {options.Gateway}");
+        log($"[prepare] {model} for {options.Duration.TotalSeconds:0} s, users {users.First + 1}..{users.Last}, gateway {options.Gateway}, identity {credentials.Describe()}");
 
         await PrepareUsersAsync(api, users, cancellationToken);
         var deadLettersBefore = await DeadLetterQueues.CountAsync(options.RabbitMq, cancellationToken);
@@ -29,7 +30,7 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
         string? liveProblem = null;
         if (options.SignalR)
         {
-            (live, liveProblem) = await LiveStatusWitness.ConnectAsync(options.Gateway, users.All, book, clock, cancellationToken);
+            (live, liveProblem) = await LiveStatusWitness.ConnectAsync(options.Gateway, credentials, users.All, book, clock, cancellationToken);
             log(live is null ? $"[prepare] {liveProblem}; REST polling is the only witness" : $"[prepare] {live.Connected} SignalR connections");
         }
         await using var liveScope = live;

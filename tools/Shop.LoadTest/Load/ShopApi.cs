@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -11,9 +10,11 @@ public sealed class ShopApi : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly HttpClient _http;
+    private readonly UserCredentials _credentials;
 
-    public ShopApi(Uri gateway)
+    public ShopApi(Uri gateway, UserCredentials credentials)
     {
+        _credentials = credentials;
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
@@ -89,7 +90,7 @@ public sealed class ShopApi : IDisposable
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, long userId, string? json, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("X-User-ID", userId.ToString(CultureInfo.InvariantCulture));
+        _credentials.Apply(request, userId);
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8, Json);
