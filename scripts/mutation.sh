@@ -50,7 +50,8 @@ run() {
   rm -rf "$output"
   mkdir -p "$output"
   echo "[mutation] $name: $project, $tests tests"
-  dotnet stryker \
+  # From tests/, not the repository root: beside Shop.sln, Stryker would run in solution mode, which takes no test projects.
+  (cd "$root/tests" && dotnet stryker \
     --project "$project" \
     "${test_projects[@]}" \
     "${mutate_args[@]}" \
@@ -60,7 +61,7 @@ run() {
     --reporter Progress --reporter ClearText --reporter Html --reporter Json \
     --output "$output" \
     --skip-version-check \
-    "$@"
+    "$@")
   python3 "$root/scripts/mutation-summary.py" "$output/reports/mutation-report.json" | tee "$output/summary.txt"
 }
 
