@@ -9,8 +9,9 @@
 #   payments   functions-payments/Features                      (integration tests)
 #   all        the three in turn (the default)
 #
-# Options after the target go to dotnet-stryker; a --mutate there replaces the target's default files, e.g.
-#   scripts/mutation.sh messaging --mutate "**/MessagingCleanup.cs"
+# Options after the target go to dotnet-stryker; a --mutate there replaces the target's default files, and a
+# --test-case-filter the default filter, e.g.
+#   scripts/mutation.sh messaging --mutate "**/MessagingCleanup.cs" --test-case-filter "FullyQualifiedName~CleanupTests"
 # SHOP_MUTATION_TESTS=unit limits the run to the unit tests (minutes instead of hours, and a lower score: most of
 # the messaging code is reached only by the integration tests). Reports: artifacts/mutation/<target>/reports/,
 # and a per-file summary in artifacts/mutation/<target>/summary.txt.
@@ -42,9 +43,12 @@ run() {
     echo "[mutation] $name has no unit tests; run it with the integration tests" >&2
     return 1
   fi
-  local -a mutate_args=(--mutate "$mutate")
+  local -a mutate_args=(--mutate "$mutate") filter_args=(--test-case-filter "$filter")
   for arg in "$@"; do
-    case "$arg" in -m|--mutate|--mutate=*) mutate_args=() ;; esac
+    case "$arg" in
+      -m|--mutate|--mutate=*) mutate_args=() ;;
+      --test-case-filter|--test-case-filter=*) filter_args=() ;;
+    esac
   done
   local output="$root/artifacts/mutation/$name"
   rm -rf "$output"
@@ -57,7 +61,7 @@ run() {
     "${mutate_args[@]}" \
     --configuration Release \
     --concurrency 1 \
-    --test-case-filter "$filter" \
+    "${filter_args[@]}" \
     --reporter Progress --reporter ClearText --reporter Html --reporter Json \
     --output "$output" \
     --skip-version-check \
