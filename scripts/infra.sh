@@ -27,9 +27,18 @@ fi
 conf=/etc/postgresql/15/main/postgresql.conf
 grep -q "^listen_addresses = '127.0.0.1'" "$conf" || echo "listen_addresses = '127.0.0.1'" >> "$conf"
 grep -q '^max_connections = 300' "$conf" || echo 'max_connections = 300' >> "$conf"
+# Statement counts for the load tool's per-order figures (tools/Shop.LoadTest); loading it needs a restart.
+restart=false
+if ! grep -q "^shared_preload_libraries = 'pg_stat_statements'" "$conf"; then
+  echo "shared_preload_libraries = 'pg_stat_statements'" >> "$conf"
+  restart=true
+fi
 if ! pg_lsclusters -h | grep -q '^15 \+main \+[0-9]\+ \+online'; then
   log "starting PostgreSQL"
   pg_ctlcluster 15 main start
+elif $restart; then
+  log "restarting PostgreSQL to load pg_stat_statements"
+  pg_ctlcluster 15 main restart
 fi
 for _ in $(seq 1 50); do
   su postgres -c "psql -qAtc 'select 1'" >/dev/null 2>&1 && break
@@ -47,6 +56,7 @@ for db in $PG_DATABASES; do
     log "creating database $db"
     su postgres -c "createdb -O $PG_USER $db"
   fi
+  su postgres -c "psql -qAt -d $db -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements'" >/dev/null
 done
 
 # RabbitMQ: loopback only, management UI on :15672.

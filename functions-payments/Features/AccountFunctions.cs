@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Shop.Api;
+using Shop.Api.Admission;
 
 namespace Shop.Payments.Features;
 
@@ -20,13 +21,18 @@ public sealed class OpenAccountFunction(AccountService accounts)
     }
 }
 
-public sealed class TopUpFunction(AccountService accounts)
+public sealed class TopUpFunction(AccountService accounts, AdmissionControl admission)
 {
     [Function("TopUp")]
     public async Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "account/topup")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        using var ticket = admission.TryEnter();
+        if (ticket.Refusal is { } refusal)
+        {
+            return refusal;
+        }
         var (input, problem) = await ApiRequest.ReadAmountRequestAsync(request, cancellationToken);
         if (input is null)
         {

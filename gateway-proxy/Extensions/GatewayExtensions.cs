@@ -37,7 +37,7 @@ public static class GatewayExtensions
                 .AllowAnyHeader()
                 .AllowAnyMethod()
                 .AllowCredentials()
-                .WithExposedHeaders("Location", "X-Next-Cursor")));
+                .WithExposedHeaders("Location", "X-Next-Cursor", "Retry-After")));
         services.AddCors();
 
         services.AddProblemDetails(options =>

@@ -28,7 +28,13 @@
   }
 
   // ---- REST ----------------------------------------------------------------------------------
-  class ApiError extends Error {}
+  class ApiError extends Error {
+    constructor(message, status = 0, retryAfter = null) {
+      super(message);
+      this.status = status;
+      this.retryAfter = retryAfter; // seconds, when the shop refused the request for now (503 + Retry-After)
+    }
+  }
 
   async function api(method, path, body) {
     const headers = { "X-User-ID": String(userId) };
@@ -41,7 +47,10 @@
     }
     const text = await response.text();
     const data = text ? safeJson(text) : null;
-    if (!response.ok) throw new ApiError(describeProblem(response, data, text));
+    if (!response.ok) {
+      const retryAfter = response.status === 503 ? Number(response.headers.get("Retry-After")) || null : null;
+      throw new ApiError(describeProblem(response, data, text), response.status, retryAfter);
+    }
     return { data, response };
   }
 
@@ -132,10 +141,23 @@
     return window.shopTimings.find((timing) => timing.orderId === id) || placedAt.get(id) || null;
   }
 
+  // Orders the shop refused at capacity (503 + Retry-After): nothing was written, so they exist only here, newest first.
+  const refusals = [];
+
   async function placeOrder() {
     const amount = readAmount($("order-amount"));
     const clicked = performance.now();
-    const { data } = await api("POST", "/orders/orders", { amount });
+    let data;
+    try {
+      ({ data } = await api("POST", "/orders/orders", { amount }));
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.retryAfter === null) throw error;
+      refusals.unshift({ amount, at: new Date(), retryAfter: error.retryAfter });
+      refusals.length = Math.min(refusals.length, 3);
+      render();
+      log(`Order for ${amount} refused: ${error.message} Nothing was charged; place it again in ${error.retryAfter} s.`, "refused");
+      return;
+    }
     const accepted = performance.now();
     const order = remember(data);
     placedAt.set(order.id, { at: clicked, acceptedMs: accepted - clicked });
@@ -188,12 +210,36 @@
   function render(flashId) {
     const rows = [...orders.values()].sort((a, b) => String(b.createdAt || "").localeCompare(String(a.createdAt || "")) || String(b.id).localeCompare(String(a.id)));
     const body = $("orders").tBodies[0];
-    body.replaceChildren(...rows.flatMap((order) => {
+    body.replaceChildren(...refusals.map(refusedRow), ...rows.flatMap((order) => {
       const open = openTimelines.has(order.id);
       const tr = row(order, order.id === flashId, open);
       return open ? [tr, timelineRow(order)] : [tr];
     }));
-    $("orders-empty").hidden = rows.length > 0;
+    $("orders-empty").hidden = rows.length + refusals.length > 0;
+  }
+
+  function refusedRow(refusal) {
+    const tr = document.createElement("tr");
+    tr.className = "refused";
+    const id = document.createElement("td");
+    id.textContent = "—";
+    id.title = "not placed: the shop refused it at capacity";
+    const amount = document.createElement("td");
+    amount.className = "num";
+    amount.textContent = String(refusal.amount);
+    const status = document.createElement("td");
+    const badge = document.createElement("span");
+    badge.className = "badge status-refused";
+    badge.dataset.status = "REFUSED";
+    badge.textContent = "REFUSED";
+    const reason = document.createElement("span");
+    reason.className = "reason";
+    reason.textContent = `shop at capacity — not placed, try again in ${refusal.retryAfter} s`;
+    status.append(badge, reason);
+    const created = document.createElement("td");
+    created.textContent = refusal.at.toLocaleString();
+    tr.append(id, amount, status, created, document.createElement("td"));
+    return tr;
   }
 
   function row(order, flash, open) {

@@ -41,6 +41,9 @@ public sealed class LoadTestOptions
     /// <summary>Measure the limits first and put the system's figures beside them (run and sweep).</summary>
     public bool WithLimits { get; set; }
 
+    /// <summary>Sweep: run every rate, past the first that fails (to see how the system behaves beyond its knee).</summary>
+    public bool KeepGoing { get; set; }
+
     /// <summary>HTTP ports of the system's apps, to tell its processes from other copies (e.g. tests') on the machine.</summary>
     public IReadOnlyList<int> SystemPorts { get; set; } = [7071, 7072, 8000];
 
@@ -55,7 +58,8 @@ public sealed class LoadTestOptions
 
         modes:
           run      drive orders for --duration at --rate (open model) or --concurrency N (closed model), then audit
-          sweep    run --sweep-rates one after another for --step-duration each, until p99 > --p99-limit or errors
+          sweep    run --sweep-rates one after another for --step-duration each, until p99 > --p99-limit, errors or
+                   refusals (--keep-going: every rate; the knee is still the last step that passed)
           limits   PostgreSQL outbox-transaction commits/s (1 and 16 clients) and RabbitMQ confirmed publishes/s
                    (1 and 128 in flight) on scratch resources; ratios to the latest run/sweep results
 
@@ -64,7 +68,7 @@ public sealed class LoadTestOptions
           --users N [100]   --rate R [200]   --concurrency N   --duration S [60]   --step-duration S [20]
           --sweep-rates 50,100,200,... [50..3200]   --p99-limit MS [250]   --amount N [10]   --coverage F [0.7]
           --rest-sample F [0.2]   --poll-interval MS [10]   --no-signalr   --drain-timeout S [60]
-          --limits-duration S [5]   --with-limits   --output DIR [artifacts/loadtest]   --label TEXT
+          --limits-duration S [5]   --with-limits   --keep-going   --output DIR [artifacts/loadtest]   --label TEXT
           --system-ports 7071,7072,8000 (which Shop.*.dll processes to sample)
         Exits 1 when the audit finds a violation, 2 on bad arguments.
         """;
@@ -116,6 +120,7 @@ public sealed class LoadTestOptions
                 case "--drain-timeout": options.DrainTimeout = Seconds(name, Value()); break;
                 case "--limits-duration": options.LimitsDuration = Seconds(name, Value()); break;
                 case "--with-limits": options.WithLimits = true; break;
+                case "--keep-going": options.KeepGoing = true; break;
                 case "--system-ports":
                     options.SystemPorts = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
                     break;

@@ -39,7 +39,8 @@ public sealed class LoadToolAuditTests(ShopSystem system, ITestOutputHelper outp
 
         Assert.True(run.Audit.Clean, string.Join(Environment.NewLine, run.Audit.Violations));
         Assert.Empty(run.ErrorsByKind);
-        Assert.Equal(run.Sent, run.Accepted);
+        // Every order answered: taken, or refused at capacity (503 + Retry-After) when the machine is too busy to keep up.
+        Assert.Equal(run.Sent, run.Accepted + run.Refused);
         Assert.True(run.Audit.OrdersByStatus.GetValueOrDefault("PAID") > 0, "some orders are paid");
         Assert.True(run.Audit.OrdersByStatus.GetValueOrDefault("FAILED") > 0, "some orders fail for insufficient funds");
         Assert.True(run.SignalRUsed, run.SignalRProblem);

@@ -31,12 +31,19 @@ public sealed class ShopApi : IDisposable
         await EnsureAsync(response, HttpStatusCode.OK, cancellationToken);
     }
 
-    /// <summary>Places an order: its id, or an error kind such as <c>http_503</c> or <c>timeout</c>.</summary>
+    /// <summary>An order the shop refused at admission: 503 with <c>Retry-After</c>, nothing written.</summary>
+    public const string Refused = "refused";
+
+    /// <summary>Places an order: its id, or <see cref="Refused"/>, or an error kind such as <c>http_502</c> or <c>timeout</c>.</summary>
     public async Task<(Guid Id, string? Error)> PlaceOrderAsync(long userId, long amount, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await SendAsync(HttpMethod.Post, "orders/orders", userId, $"{{\"amount\":{amount}}}", cancellationToken);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null)
+            {
+                return (Guid.Empty, Refused);
+            }
             if (response.StatusCode != HttpStatusCode.Created)
             {
                 return (Guid.Empty, $"http_{(int)response.StatusCode}");
