@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole system without Docker or Functions Core Tools: PostgreSQL and RabbitMQ on 127.0.0.1
-# (installed if missing), both function apps on the development host, the gateway on :8000 and the
-# static site on :8080. Ctrl+C stops everything it started. Logs go to .run/logs/.
+# (installed if missing), both function apps on the development host, the gateway on :8000 (and the original
+# system's order WebSocket on :8001) and the static site on :8080. Ctrl+C stops everything it started.
+# Logs go to .run/logs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -38,7 +39,7 @@ start() { # name, log file, command...
 start orders "$logs/orders.log" dotnet functions-orders/bin/Release/net10.0/Shop.Orders.dll --dev-host --urls http://127.0.0.1:7071 "${quiet[@]}"
 start payments "$logs/payments.log" dotnet functions-payments/bin/Release/net10.0/Shop.Payments.dll --dev-host --urls http://127.0.0.1:7072 "${quiet[@]}"
 start gateway "$logs/gateway.log" dotnet gateway-proxy/bin/Release/net10.0/Shop.Gateway.dll \
-  --contentRoot "$root/gateway-proxy/bin/Release/net10.0" --urls http://0.0.0.0:8000
+  --contentRoot "$root/gateway-proxy/bin/Release/net10.0" --urls http://0.0.0.0:8000 --OrderWebSocket:Port=8001
 if [ -x scripts/static-site.sh ]; then
   start static-site "$logs/static-site.log" scripts/static-site.sh
 fi
@@ -59,6 +60,8 @@ cat <<MSG
 [run] the shop is up:
   gateway      http://localhost:8000   (e.g. curl -i -X POST http://localhost:8000/payments/account -H "X-User-ID: 1")
   web page     http://localhost:8080
+  API docs     http://localhost:8000/orders/docs, http://localhost:8000/payments/docs
+  order socket ws://localhost:8001/ws/orders/{id} (also ws://localhost:8000/ws/orders/{id})
   RabbitMQ UI  http://localhost:15672  (guest/guest)
 [run] Ctrl+C stops it
 MSG

@@ -186,17 +186,6 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
         await Expect(_page.Locator($"#orders tr[data-timeline-of='{id}'] li")).ToHaveCountAsync(2);
     }
 
-    [Theory]
-    [InlineData("orders", 4)]
-    [InlineData("payments", 4)]
-    public async Task The_docs_page_lists_every_operation_offline(string prefix, int operations)
-    {
-        await _page.GotoAsync(new Uri(_gateway.BaseAddress, $"{prefix}/docs").ToString());
-
-        await Expect(_page.Locator("details.op")).ToHaveCountAsync(operations);
-        await Expect(_page.Locator("h1")).ToContainTextAsync("Shop");
-    }
-
     [Fact]
     public async Task An_order_the_shop_refuses_at_capacity_shows_as_refused_and_nothing_is_placed()
     {
