@@ -22,10 +22,14 @@ public sealed class PendingOrdersGauge(IServiceScopeFactory scopes, IOptions<Adm
     private const string CountPending = "SELECT count(*) FROM orders WHERE status = 'PENDING' AND created_at > $1";
 
     private long _current = -1;
+    private long _samples;
 
     public string Describes => "orders awaiting payment";
 
     public long? Current => Interlocked.Read(ref _current) is >= 0 and var current ? current : null;
+
+    /// <summary>How many times the gauge has measured, successfully or not: one more means a fresh reading.</summary>
+    public long Samples => Interlocked.Read(ref _samples);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -58,6 +62,7 @@ public sealed class PendingOrdersGauge(IServiceScopeFactory scopes, IOptions<Adm
                 // Unknown while the database is away; requests then fail on their own with 503.
                 Interlocked.Exchange(ref _current, -1);
             }
+            Interlocked.Increment(ref _samples);
             try
             {
                 await timer.WaitForNextTickAsync(stoppingToken);

@@ -131,7 +131,8 @@ public sealed class FaultSuiteTests(ProcessSystem system, ITestOutputHelper outp
         _report.Figure("HTTP answers (attempts)", string.Join(", ", client.Answers.OrderBy(a => a.Key).Select(a => $"{a.Key}: {a.Value}")));
         _report.Figure("client retries with the same Idempotency-Key", client.Retries);
         _report.Figure("duplicates re-published", duplicates);
-        _report.Figure("deliveries absorbed as duplicates by the inboxes", system.CountLogLines("absorbed by the inbox"));
+        var absorbed = system.CountLogLines("absorbed by the inbox");
+        _report.Figure("deliveries absorbed as duplicates by the inboxes", absorbed);
         _report.Figure("consumer retries (logs)", system.CountLogLines("failed on attempt"));
         _report.Figure("unpublished outbox rows orders / payments", $"{unpublished.Orders} / {unpublished.Payments}");
         _report.Figure("payments.order-created.dlq", string.Join("; ", orderCreatedDlq.Select(m => $"{m.MessageId} {m.Type}: {m.Reason}")));
@@ -164,6 +165,21 @@ public sealed class FaultSuiteTests(ProcessSystem system, ITestOutputHelper outp
         Assert.All(orderCreatedDlq, m => Assert.False(string.IsNullOrWhiteSpace(m.Reason), $"dead letter {m.MessageId} has no {Shop.Messaging.MessageHeaders.DeathReason}"));
         Assert.Empty(paymentResultsDlq);
         Assert.Empty(unroutedBusiness);
+        // Every re-published event was a duplicate by the time it was handled: each was absorbed (crashes add more).
+        Assert.True(absorbed >= duplicates, $"{duplicates} events were re-published but only {absorbed} deliveries were absorbed as duplicates");
+        // A missed push is not lost state: each status change the gateway's feed missed is the order's final status in Orders.
+        var statusById = orders.ToDictionary(o => o.Id, o => o.Status);
+        Assert.All(unrouted.Where(m => m.Type == nameof(OrderStatusChanged)), push =>
+        {
+            using var body = System.Text.Json.JsonDocument.Parse(push.Body);
+            var orderId = body.RootElement.GetProperty("orderId").GetGuid();
+            Assert.True(statusById.TryGetValue(orderId, out var status) || !users.Contains(body.RootElement.GetProperty("userId").GetInt64()),
+                $"missed push {push.MessageId} names order {orderId}, which is not in Orders");
+            if (statusById.ContainsKey(orderId))
+            {
+                Assert.Equal(status, body.RootElement.GetProperty("status").GetString());
+            }
+        });
         Assert.Empty(client.ServerErrors);
     }
 }

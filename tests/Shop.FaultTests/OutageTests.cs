@@ -7,10 +7,10 @@ using Xunit.Abstractions;
 
 namespace Shop.FaultTests;
 
-/// <summary>DESIGN §6.7: what a client sees while the broker or the database is down, and that the system recovers alone.</summary>
+/// <summary>What a client sees while the broker or the database is down, and that the system recovers alone.</summary>
 public sealed class OutageTests(ProcessSystem system, ITestOutputHelper output) : IClassFixture<ProcessSystem>
 {
-    /// <summary>An outage answer must come well within the gateway's 30 s upstream timeout: a 503, not a hang.</summary>
+    /// <summary>A request still unanswered after this has hung (the gateway's upstream timeout is 30 s): the test fails on it.</summary>
     private static readonly TimeSpan AnswerBound = TimeSpan.FromSeconds(10);
 
     private static long _nextUser = Random.Shared.NextInt64(1_000_000, 9_000_000) * 1000;
@@ -30,7 +30,6 @@ public sealed class OutageTests(ProcessSystem system, ITestOutputHelper output) 
             {
                 var placed = await SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":200}", Guid.NewGuid().ToString("N"));
                 Assert.True(placed.Status == HttpStatusCode.Created, $"POST /orders with the broker down answered {(int)placed.Status}: {placed.Body}");
-                Assert.True(placed.Elapsed < AnswerBound, $"POST /orders took {placed.Elapsed}");
                 output.WriteLine($"broker down: POST /orders -> 201 in {placed.Elapsed.TotalMilliseconds:0} ms");
                 orderIds.Add(JsonDocument.Parse(placed.Body).RootElement.GetProperty("id").GetGuid());
             }
@@ -59,8 +58,19 @@ public sealed class OutageTests(ProcessSystem system, ITestOutputHelper output) 
     {
         var user = Interlocked.Increment(ref _nextUser);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, "/payments/account/topup", user, "{\"amount\":1000}")).Status);
+        // An order in flight across the outage: its charge waits for the account row this test holds until PostgreSQL stops.
+        var hold = await system.PaymentsDb.OpenConnectionAsync();
+        var holding = await hold.BeginTransactionAsync();
+        await using (var lockAccount = new Npgsql.NpgsqlCommand($"SELECT balance FROM accounts WHERE user_id = {user} FOR UPDATE", hold, holding))
+        {
+            await lockAccount.ExecuteScalarAsync();
+        }
         var existing = await SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":100}");
         var orderId = JsonDocument.Parse(existing.Body).RootElement.GetProperty("id").GetGuid();
+        await Eventually.UntilAsync(
+            () => system.PaymentsDb.ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"),
+            n => n >= 1, $"the charge of order {orderId} to wait for the account row");
+        Assert.Equal("PENDING", await StatusOf(user, orderId));
         (HttpMethod Method, string Path, string? Body, HttpStatusCode Success)[] endpoints =
         [
             (HttpMethod.Post, "/orders/orders", "{\"amount\":100}", HttpStatusCode.Created),
@@ -72,6 +82,8 @@ public sealed class OutageTests(ProcessSystem system, ITestOutputHelper output) 
         ];
 
         await Servers.StopPostgresAsync();
+        // The stop ended the holding session too.
+        await hold.DisposeAsync();
         try
         {
             foreach (var (method, path, body, _) in endpoints)
@@ -81,7 +93,6 @@ public sealed class OutageTests(ProcessSystem system, ITestOutputHelper output) 
                 Assert.True(answer.Status == HttpStatusCode.ServiceUnavailable, $"{method} {path} with the database down answered {(int)answer.Status}: {answer.Body}");
                 Assert.Equal("application/problem+json", answer.ContentType);
                 Assert.False(string.IsNullOrWhiteSpace(JsonDocument.Parse(answer.Body).RootElement.GetProperty("detail").GetString()));
-                Assert.True(answer.Elapsed < AnswerBound, $"{method} {path} took {answer.Elapsed} with the database down");
             }
             Assert.Equal(503, await StatusAsync(system.Orders.BaseAddress, "health"));
             Assert.Equal(503, await StatusAsync(system.Payments.BaseAddress, "health"));
@@ -99,7 +110,7 @@ public sealed class OutageTests(ProcessSystem system, ITestOutputHelper output) 
                 s => s == success, $"{method} {path} to answer {(int)success} again", TimeSpan.FromSeconds(60), retryProbeErrors: true);
         }
         output.WriteLine($"database back: every endpoint answered normally again after {back.Elapsed.TotalSeconds:0.0} s");
-        await Eventually.UntilAsync(() => StatusOf(user, orderId), s => s == "PAID", "the order placed before the outage to be paid", TimeSpan.FromSeconds(60), retryProbeErrors: true);
+        await Eventually.UntilAsync(() => StatusOf(user, orderId), s => s == "PAID", "the order in flight across the outage to be paid", TimeSpan.FromSeconds(60), retryProbeErrors: true);
     }
 
     private async Task<string> StatusOf(long user, Guid orderId)
@@ -122,8 +133,9 @@ public sealed class OutageTests(ProcessSystem system, ITestOutputHelper output) 
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         }
         var clock = Stopwatch.StartNew();
-        using var response = await system.Http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
+        using var hung = new CancellationTokenSource(AnswerBound);
+        using var response = await system.Http.SendAsync(request, hung.Token);
+        var body = await response.Content.ReadAsStringAsync(hung.Token);
         return (response.StatusCode, body, response.Content.Headers.ContentType?.MediaType, clock.Elapsed);
     }
 

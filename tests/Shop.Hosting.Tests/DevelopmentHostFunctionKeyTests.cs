@@ -11,7 +11,7 @@ public sealed class DevelopmentHostFunctionKeyTests : IAsyncLifetime
     private const string Key = "a-function-key-of-the-test-0123456789";
     private RunningDevelopmentHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await RunningDevelopmentHost.StartAsync($"--Functions:HostKey={Key}");
+    public async Task InitializeAsync() => _host = await RunningDevelopmentHost.StartAsync(clock: null, functions: null, $"--Functions:HostKey={Key}");
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -91,7 +91,7 @@ public sealed class DevelopmentHostFunctionKeyTests : IAsyncLifetime
     [Fact]
     public async Task A_key_shorter_than_16_characters_stops_the_host()
     {
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningDevelopmentHost.StartAsync("--Functions:HostKey=short"));
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningDevelopmentHost.StartAsync(clock: null, functions: null, "--Functions:HostKey=short"));
 
         Assert.Contains("HostKey", error.Message, StringComparison.Ordinal);
     }

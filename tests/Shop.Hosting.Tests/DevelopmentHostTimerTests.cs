@@ -3,28 +3,83 @@ using Shop.Hosting.Tests.SampleFunctions;
 
 namespace Shop.Hosting.Tests;
 
+/// <summary>The development host's timers on a clock the test moves: every occurrence runs once, on time, and is told the truth.</summary>
 public sealed class DevelopmentHostTimerTests
 {
-    // Generous bound for a once-a-second schedule on a loaded CI machine; the tests finish as soon as the signal comes.
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, 250, TimeSpan.Zero);
+    private static readonly DateTime Noon = new(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
 
     [Fact]
-    public async Task Timer_function_runs_on_its_schedule()
+    public async Task A_cron_timer_runs_once_per_occurrence_and_is_told_its_last_and_next()
     {
-        await using var host = await RunningDevelopmentHost.StartAsync();
+        var clock = new ControlledClock(Start);
+        await using var host = await RunningDevelopmentHost.StartAsync(clock, [Tick("*/1 * * * * *")]);
+        await WaitForWaitsAsync(clock, 1);
 
-        var next = await host.Probe.TickRan.Task.WaitAsync(Bound);
+        // Not due yet: 750 ms to the next whole second.
+        clock.Advance(TimeSpan.FromMilliseconds(749));
+        Assert.Empty(host.Probe.TickRuns);
 
-        Assert.Equal(0, next.Millisecond);
-        Assert.True(next > DateTime.UtcNow.AddSeconds(-5), $"Next occurrence {next:o} should be about now.");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await WaitForRunsAsync(host, clock, 1);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await WaitForRunsAsync(host, clock, 2);
+
+        Assert.Equal(
+            [new TimerInfoSnapshot(default, Noon.AddSeconds(2), false), new TimerInfoSnapshot(Noon.AddSeconds(1), Noon.AddSeconds(3), false)],
+            host.Probe.TickRuns);
+    }
+
+    [Fact]
+    public async Task An_interval_timer_runs_every_interval_and_not_between()
+    {
+        var clock = new ControlledClock(Start);
+        await using var host = await RunningDevelopmentHost.StartAsync(clock, [Tick("00:00:10")]);
+        await WaitForWaitsAsync(clock, 1);
+
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Empty(host.Probe.TickRuns);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await WaitForRunsAsync(host, clock, 1);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await WaitForRunsAsync(host, clock, 2);
+
+        var first = Start.UtcDateTime.AddSeconds(10);
+        Assert.Equal(
+            [new TimerInfoSnapshot(default, first.AddSeconds(10), false), new TimerInfoSnapshot(first, first.AddSeconds(20), false)],
+            host.Probe.TickRuns);
+    }
+
+    [Fact]
+    public async Task Occurrences_missed_while_the_clock_jumped_run_once_past_due_then_the_schedule_goes_on()
+    {
+        var clock = new ControlledClock(Start);
+        await using var host = await RunningDevelopmentHost.StartAsync(clock, [Tick("*/1 * * * * *")]);
+        await WaitForWaitsAsync(clock, 1);
+
+        // The process "slept" five seconds: the occurrences of 12:00:01 to 12:00:05 are due at once.
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await WaitForRunsAsync(host, clock, 1);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await WaitForRunsAsync(host, clock, 2);
+
+        Assert.Equal(
+            [new TimerInfoSnapshot(default, Noon.AddSeconds(2), true), new TimerInfoSnapshot(Noon.AddSeconds(1), Noon.AddSeconds(7), false)],
+            host.Probe.TickRuns);
     }
 
     [Fact]
     public async Task Failing_timer_run_is_logged_and_later_runs_continue()
     {
-        await using var host = await RunningDevelopmentHost.StartAsync();
+        var clock = new ControlledClock(Start);
+        await using var host = await RunningDevelopmentHost.StartAsync(clock, [Function("FlakyTick")]);
+        await WaitForWaitsAsync(clock, 1);
 
-        var recoveredOnRun = await host.Probe.FlakyRecovered.Task.WaitAsync(Bound);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await WaitForWaitsAsync(clock, 2);
+        Assert.False(host.Probe.FlakyRecovered.Task.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var recoveredOnRun = await host.Probe.FlakyRecovered.Task.WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Equal(2, recoveredOnRun);
         var failure = Assert.Single(host.Logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("FlakyTick"));
@@ -32,10 +87,30 @@ public sealed class DevelopmentHostTimerTests
     }
 
     [Fact]
-    public async Task Timer_with_run_on_startup_runs_when_the_host_starts()
+    public async Task Timer_with_run_on_startup_runs_when_the_host_starts_without_the_clock_moving()
     {
-        await using var host = await RunningDevelopmentHost.StartAsync();
+        var clock = new ControlledClock(Start);
+        await using var host = await RunningDevelopmentHost.StartAsync(clock, [Function("Startup")]);
 
-        await host.Probe.StartupRan.Task.WaitAsync(Bound);
+        await host.Probe.StartupRan.Task.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    private static FunctionDescriptor Function(string name) => DevelopmentHost.Discover(typeof(TickFunction).Assembly).Single(f => f.Name == name);
+
+    /// <summary>The Tick sample function on another schedule.</summary>
+    private static FunctionDescriptor Tick(string schedule) => Function("Tick") with { Trigger = new TimerFunctionTrigger(schedule, RunOnStartup: false) };
+
+    private static Task WaitForWaitsAsync(ControlledClock clock, int waits) =>
+        Eventually.UntilAsync(() => Task.FromResult(clock.Waits), n => n >= waits, $"the timer to start wait {waits}");
+
+    /// <summary>
+    /// Waits for the run and for the timer's next wait (one at start, one after each run), so nothing of that run is
+    /// still going on; by then a second run of the same occurrence would have happened.
+    /// </summary>
+    private static async Task WaitForRunsAsync(RunningDevelopmentHost host, ControlledClock clock, int runs)
+    {
+        await Eventually.UntilAsync(() => Task.FromResult(host.Probe.TickRuns.Count), n => n >= runs, $"run {runs} of the timer");
+        await WaitForWaitsAsync(clock, runs + 1);
+        Assert.Equal(runs, host.Probe.TickRuns.Count);
     }
 }

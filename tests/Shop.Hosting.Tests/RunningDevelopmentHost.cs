@@ -27,14 +27,21 @@ public sealed class RunningDevelopmentHost : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; }
 
+    /// <param name="clock">The time the timers run on; the system clock without it.</param>
+    /// <param name="functions">The functions to serve; every sample function without it.</param>
     /// <param name="settings">More command-line settings, e.g. <c>--Functions:HostKey=…</c>.</param>
-    public static async Task<RunningDevelopmentHost> StartAsync(params string[] settings)
+    public static async Task<RunningDevelopmentHost> StartAsync(TimeProvider? clock = null, IReadOnlyList<FunctionDescriptor>? functions = null,
+        params string[] settings)
     {
         var probe = new TimerProbe();
         var logs = new CapturingLoggerProvider();
         string[] args = ["--dev-host", "--urls", "http://127.0.0.1:0", .. settings];
-        var app = DevelopmentHost.Build(args, typeof(GetItemFunction).Assembly, builder =>
+        var app = DevelopmentHost.Build(args, functions ?? DevelopmentHost.Discover(typeof(GetItemFunction).Assembly), builder =>
         {
+            if (clock is not null)
+            {
+                builder.Services.AddSingleton(clock);
+            }
             builder.Services.AddSingleton(probe);
             builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         });

@@ -41,6 +41,31 @@ public sealed class RabbitMqManagement : IDisposable
         return Read(root, "messages_ready") + Read(root, "messages_unacknowledged");
     }
 
+    /// <summary>The connections open in the virtual host: the broker's name for each, and the name its client gave it.</summary>
+    public async Task<List<(string Name, string? ClientName)>> ConnectionsAsync(string vhost)
+    {
+        using var response = await _http.GetAsync($"/api/vhosts/{Uri.EscapeDataString(vhost)}/connections");
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.EnumerateArray()
+            .Select(c => (c.GetProperty("name").GetString()!,
+                c.TryGetProperty("client_properties", out var client) && client.TryGetProperty("connection_name", out var name) ? name.GetString() : null))
+            .ToList();
+    }
+
+    /// <summary>Closes a client connection as the broker does when it restarts (the client sees CONNECTION_FORCED).</summary>
+    public async Task CloseConnectionAsync(string name)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/connections/{Uri.EscapeDataString(name)}");
+        request.Headers.Add("X-Reason", "closed by a test");
+        using var response = await _http.SendAsync(request);
+        // 404: it closed meanwhile, which is what was asked.
+        if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
+        {
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
     private static long Read(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
 

@@ -5,11 +5,17 @@ namespace Shop.Testing;
 /// <summary>Reads and writes a service's database directly, to check what an API call or message wrote.</summary>
 public static class Sql
 {
-    public static async Task<long> ScalarAsync(this NpgsqlDataSource db, string sql, params object[] parameters)
+    /// <summary>The first column of the first row as a number; no row or NULL fails (use <see cref="ScalarOrNullAsync"/> where either is an answer).</summary>
+    public static async Task<long> ScalarAsync(this NpgsqlDataSource db, string sql, params object[] parameters) =>
+        await ScalarOrNullAsync(db, sql, parameters)
+        ?? throw new InvalidOperationException($"The query returned no row or NULL where a number was expected: {sql}");
+
+    /// <summary>The first column of the first row as a number, or null when there is no row or the value is NULL.</summary>
+    public static async Task<long?> ScalarOrNullAsync(this NpgsqlDataSource db, string sql, params object[] parameters)
     {
         await using var command = Command(db, sql, parameters);
         var value = await command.ExecuteScalarAsync();
-        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+        return value is null or DBNull ? null : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static async Task<int> ExecuteAsync(this NpgsqlDataSource db, string sql, params object[] parameters)

@@ -7,7 +7,7 @@ public sealed class TickFunction(TimerProbe probe)
     [Function("Tick")]
     public Task Run([TimerTrigger("*/1 * * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        probe.TickRan.TrySetResult(timer.ScheduleStatus?.Next ?? default);
+        probe.TickRuns.Enqueue(new TimerInfoSnapshot(timer.ScheduleStatus?.Last ?? default, timer.ScheduleStatus?.Next ?? default, timer.IsPastDue));
         return Task.CompletedTask;
     }
 }

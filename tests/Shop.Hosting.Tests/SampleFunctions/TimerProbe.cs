@@ -5,7 +5,8 @@ public sealed class TimerProbe
 {
     private int _flakyRuns;
 
-    public TaskCompletionSource<DateTime> TickRan { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>What each run of Tick was told, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<TimerInfoSnapshot> TickRuns { get; } = new();
 
     public TaskCompletionSource StartupRan { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -13,3 +14,6 @@ public sealed class TimerProbe
 
     public int NextFlakyRun() => Interlocked.Increment(ref _flakyRuns);
 }
+
+/// <summary>A timer run's <c>TimerInfo</c> as the function saw it.</summary>
+public sealed record TimerInfoSnapshot(DateTime Last, DateTime Next, bool IsPastDue);

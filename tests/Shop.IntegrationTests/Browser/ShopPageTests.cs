@@ -194,16 +194,17 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
         await _page.FillAsync("#topup-amount", "100");
         await _page.ClickAsync("#topup");
         await Expect(_page.Locator("#balance")).ToHaveTextAsync("100");
-        // Payments away, so the first order stays pending; a backlog bound of one pending order refuses the next.
+        // Payments away, so the first order stays pending; a bound of one more pending order than now refuses the next.
         await system.Payments.StopAsync();
         try
         {
-            await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options => options.MaxBacklog = 1));
+            var before = await FreshPendingAsync(system.Orders.Services.GetRequiredService<PendingOrdersGauge>());
+            await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options => options.MaxBacklog = (int)before + 1));
             await _page.FillAsync("#order-amount", "30");
             await _page.ClickAsync("#place-order");
             await Expect(Badges("PENDING")).ToHaveCountAsync(1);
             var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
-            await Eventually.UntilAsync(() => Task.FromResult(gauge.Current ?? 0), n => n >= 1, "the pending order to be counted");
+            await Eventually.UntilAsync(() => FreshPendingAsync(gauge), n => n >= before + 1, "the pending order to be counted");
 
             await _page.FillAsync("#order-amount", "40");
             await _page.ClickAsync("#place-order");
@@ -219,6 +220,13 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
             await system.ReplaceOrdersAsync();
             await system.ReplacePaymentsAsync();
         }
+    }
+
+    private static async Task<long> FreshPendingAsync(PendingOrdersGauge gauge)
+    {
+        var after = gauge.Samples + 1;
+        await Eventually.UntilAsync(() => Task.FromResult(gauge.Samples), n => n > after && gauge.Current is not null, "a fresh pending-orders reading");
+        return gauge.Current!.Value;
     }
 
     private ILocator Badges(string status) => _page.Locator($"#orders tbody .badge[data-status={status}]");

@@ -15,35 +15,56 @@ public sealed class AdmissionTests(ShopSystem system)
     public async Task An_order_beyond_the_backlog_bound_is_refused_with_503_and_Retry_After_and_writes_nothing()
     {
         var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
-        // Payments away: accepted orders stay pending, so the backlog is what this test makes it.
+        await system.Client.TopUpAsync(user, 1000);
+        // Payments away: accepted orders stay pending, so the backlog grows with each order placed here.
         await system.Payments.StopAsync();
         try
         {
-            var baseline = await PendingAsync(_ => true, "anything");
-            await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options => options.MaxBacklog = (int)baseline + 2));
+            var before = await FreshReadingAsync(system.Orders.Services.GetRequiredService<PendingOrdersGauge>());
+            await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options => options.MaxBacklog = (int)before + 2));
+            var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
 
-            var accepted = new[] { await system.Client.PlaceOrderAsync(user, 10), await system.Client.PlaceOrderAsync(user, 10) };
-            await PendingAsync(n => n == baseline + 2, $"{baseline + 2}");
+            // Orders others left pending may leave the gauge's window meanwhile, so place orders until the bound is met.
+            var accepted = new List<Guid>();
+            HttpResponseMessage? refused = null;
+            for (var i = 0; i < 20 && refused is null; i++)
+            {
+                await FreshReadingAsync(gauge);
+                var response = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":10}", idempotencyKey: $"admission-{i}");
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    accepted.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid());
+                    response.Dispose();
+                }
+                else
+                {
+                    refused = response;
+                }
+            }
 
-            using var refused = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":10}", idempotencyKey: "refused-once");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-            Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
-            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-            var detail = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString();
-            Assert.Contains("orders awaiting payment", detail);
-            Assert.Equal(2, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
+            Assert.NotNull(refused);
+            using (refused)
+            {
+                Assert.True(accepted.Count >= 2, $"{accepted.Count} orders were taken before the refusal");
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+                Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+                Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+                var detail = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString();
+                Assert.Contains("orders awaiting payment", detail);
+            }
+            Assert.Equal(accepted.Count, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
 
-            // Payments back: the backlog drains, and the same request is taken.
+            // Payments back: the backlog drains, and the refused request is taken when sent again.
             await system.ReplacePaymentsAsync();
             foreach (var order in accepted)
             {
-                Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+                Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order)).Status);
             }
-            await PendingAsync(n => n < baseline + 2, $"below {baseline + 2}");
-            using var retried = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":10}", idempotencyKey: "refused-once");
+            await Eventually.UntilAsync(() => Task.FromResult(gauge.Current ?? long.MaxValue), n => n < before + 2, "the backlog to drain below the bound");
+            using var retried = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":10}",
+                idempotencyKey: $"admission-{accepted.Count}");
             Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
-            Assert.Equal(3, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
+            Assert.Equal(accepted.Count + 1, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
         }
         finally
         {
@@ -52,11 +73,11 @@ public sealed class AdmissionTests(ShopSystem system)
         }
     }
 
-    /// <summary>Waits until the running Orders' gauge has measured a count of pending orders that satisfies <paramref name="condition"/>.</summary>
-    private async Task<long> PendingAsync(Func<long, bool> condition, string what)
+    /// <summary>Waits for a measurement that began after this call, and returns it.</summary>
+    private static async Task<long> FreshReadingAsync(PendingOrdersGauge gauge)
     {
-        var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
-        return await Eventually.UntilAsync(() => Task.FromResult(gauge.Current ?? -1), n => n >= 0 && condition(n),
-            $"the pending-orders gauge to read {what}");
+        var after = gauge.Samples + 1;
+        await Eventually.UntilAsync(() => Task.FromResult(gauge.Samples), n => n > after && gauge.Current is not null, "a fresh pending-orders reading");
+        return gauge.Current!.Value;
     }
 }

@@ -3,7 +3,7 @@ using Shop.IntegrationTests.Infrastructure;
 
 namespace Shop.IntegrationTests.Contract;
 
-/// <summary>DESIGN §4: a POST repeated with the same Idempotency-Key returns the first result and applies once.</summary>
+/// <summary>A POST repeated with the same Idempotency-Key returns the first result and applies once; each user's keys are their own.</summary>
 [Collection(ShopCollection.Name)]
 public sealed class IdempotencyTests(ShopSystem system)
 {
@@ -37,6 +37,46 @@ public sealed class IdempotencyTests(ShopSystem system)
     }
 
     [Fact]
+    public async Task A_replayed_top_up_answers_the_first_result_not_the_current_balance()
+    {
+        var user = ShopSystem.NewUserId();
+        var key = Guid.NewGuid().ToString();
+        var first = await system.Client.TopUpAsync(user, 500, key);
+        await system.Client.TopUpAsync(user, 200);
+        var order = await system.Client.PlaceOrderAsync(user, 100);
+        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+
+        var replayed = await system.Client.TopUpAsync(user, 500, key);
+
+        Assert.Equal(500, replayed.Balance);
+        Assert.Equal(Stored(first.UpdatedAt), Stored(replayed.UpdatedAt));
+        Assert.Equal(600, (await system.Client.GetBalanceAsync(user)).Balance);
+    }
+
+    [Fact]
+    public async Task Two_users_with_the_same_key_each_get_their_own_order_and_top_up()
+    {
+        var (alice, bob) = (ShopSystem.NewUserId(), ShopSystem.NewUserId());
+        var key = Guid.NewGuid().ToString();
+
+        var aliceTopUp = await system.Client.TopUpAsync(alice, 300, key);
+        var bobTopUp = await system.Client.TopUpAsync(bob, 70, key);
+        var aliceOrder = await system.Client.PlaceOrderAsync(alice, 30, key);
+        var bobOrder = await system.Client.PlaceOrderAsync(bob, 40, key);
+        var bobAgain = await system.Client.PlaceOrderAsync(bob, 40, key);
+        var aliceAgain = await system.Client.TopUpAsync(alice, 300, key);
+
+        Assert.Equal((300, 70), (aliceTopUp.Balance, bobTopUp.Balance));
+        Assert.NotEqual(aliceOrder.Id, bobOrder.Id);
+        Assert.Equal((alice, bob), (aliceOrder.UserId, bobOrder.UserId));
+        Assert.Equal(bobOrder.Id, bobAgain.Id);
+        Assert.Equal(300, aliceAgain.Balance);
+        Assert.Equal(1, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", alice));
+        Assert.Equal(1, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", bob));
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE user_id = $1 AND kind = 'topup'", bob));
+    }
+
+    [Fact]
     public async Task Same_key_with_a_different_amount_is_a_conflict_and_changes_nothing()
     {
         var user = ShopSystem.NewUserId();
@@ -65,4 +105,7 @@ public sealed class IdempotencyTests(ShopSystem system)
         Assert.Equal(7, second.Balance);
         Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM accounts WHERE user_id = $1", user));
     }
+
+    /// <summary>A time as PostgreSQL keeps it (microseconds): a replay reads it back from there.</summary>
+    private static DateTimeOffset Stored(DateTimeOffset time) => time.AddTicks(-(time.Ticks % 10));
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
 using Shop.IntegrationTests.Infrastructure;
@@ -7,7 +8,10 @@ using Shop.Orders.Domain;
 
 namespace Shop.IntegrationTests.Invariants;
 
-/// <summary>DESIGN §6.1: a state change and the event it causes commit together, or neither does.</summary>
+/// <summary>
+/// A state change and the event it causes commit together, or neither does. The failures are raised by PostgreSQL
+/// (<see cref="DatabaseFault"/>) inside the handlers' own writes, so the tests hold whatever code writes the rows.
+/// </summary>
 [Collection(ShopCollection.Name)]
 public sealed class AtomicOutboxTests(ShopSystem system)
 {
@@ -58,4 +62,88 @@ public sealed class AtomicOutboxTests(ShopSystem system)
         Assert.Equal(2, orders);
         Assert.Equal(orders, events);
     }
+
+    [Fact]
+    public async Task An_order_whose_OrderCreated_row_cannot_be_written_is_not_created()
+    {
+        var user = ShopSystem.NewUserId();
+        await using var fault = await DatabaseFault.InstallAsync(system.OrdersDb, "outbox_messages",
+            $"(NEW.payload->>'userId')::bigint = {user}", DatabaseFault.Permanent);
+
+        using var refused = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":42}");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+        Assert.Equal(1, await fault.HitsAsync());
+        Assert.Equal(0, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
+        await fault.RemoveAsync();
+        var order = await system.Client.PlaceOrderAsync(user, 42);
+        Assert.Equal(1, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
+        Assert.Equal(1, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = $1", order.Id));
+    }
+
+    [Fact]
+    public async Task No_OrderCreated_row_is_written_for_an_order_that_cannot_be()
+    {
+        var user = ShopSystem.NewUserId();
+        await using var fault = await DatabaseFault.InstallAsync(system.OrdersDb, "orders", $"NEW.user_id = {user}", DatabaseFault.Permanent);
+
+        using var refused = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":43}");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
+        Assert.Equal(1, await fault.HitsAsync());
+        Assert.Equal(0, await system.OrdersDb.ScalarAsync(
+            "SELECT count(*) FROM outbox_messages WHERE (payload->>'userId')::bigint = $1", user));
+    }
+
+    [Fact]
+    public async Task A_charge_and_its_payment_result_commit_together_or_not_at_all()
+    {
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 100);
+        // Payments' PaymentCompleted row fails (transiently, so the consumer retries): the debit and the charge must not stay.
+        await using var fault = await DatabaseFault.InstallAsync(system.PaymentsDb, "outbox_messages", $"(NEW.payload->>'userId')::bigint = {user}");
+
+        var order = await system.Client.PlaceOrderAsync(user, 40);
+        await fault.WaitForHitsAsync(3);
+
+        Assert.Equal(100, (await system.Client.GetBalanceAsync(user)).Balance);
+        Assert.Equal(0, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order.Id));
+        Assert.Equal(0, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", await OutboxIdAsync(order.Id, "OrderCreated")));
+        Assert.Equal("PENDING", (await system.Client.GetOrderAsync(user, order.Id)).Status);
+
+        await fault.RemoveAsync();
+        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+        Assert.Equal(60, (await system.Client.GetBalanceAsync(user)).Balance);
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order.Id));
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync(
+            "SELECT count(*) FROM outbox_messages WHERE correlation_id = $1 AND type = 'PaymentCompleted'", order.Id));
+    }
+
+    [Fact]
+    public async Task An_order_status_and_its_OrderStatusChanged_row_commit_together_or_not_at_all()
+    {
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 100);
+        await using var fault = await DatabaseFault.InstallAsync(system.OrdersDb, "outbox_messages",
+            $"NEW.type = 'OrderStatusChanged' AND (NEW.payload->>'userId')::bigint = {user}");
+
+        var order = await system.Client.PlaceOrderAsync(user, 30);
+        await fault.WaitForHitsAsync(3);
+
+        Assert.Equal("PENDING", (await system.Client.GetOrderAsync(user, order.Id)).Status);
+        Assert.Equal(0, await system.OrdersDb.ScalarAsync(
+            "SELECT count(*) FROM inbox_messages WHERE message_id = $1", await PaymentResultIdAsync(order.Id)));
+
+        await fault.RemoveAsync();
+        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+        Assert.Equal(1, await system.OrdersDb.ScalarAsync(
+            "SELECT count(*) FROM outbox_messages WHERE correlation_id = $1 AND type = 'OrderStatusChanged'", order.Id));
+        Assert.Equal(70, (await system.Client.GetBalanceAsync(user)).Balance);
+    }
+
+    private async Task<Guid> OutboxIdAsync(Guid orderId, string type) =>
+        (await system.OrdersDb.QueryAsync("SELECT id FROM outbox_messages WHERE correlation_id = $1 AND type = $2", r => r.GetGuid(0), orderId, type)).Single();
+
+    private async Task<Guid> PaymentResultIdAsync(Guid orderId) =>
+        (await system.PaymentsDb.QueryAsync("SELECT id FROM outbox_messages WHERE correlation_id = $1", r => r.GetGuid(0), orderId)).Single();
 }

@@ -7,6 +7,7 @@ using Shop.Contracts;
 using Shop.IntegrationTests.Infrastructure;
 using Shop.Messaging.Outbox;
 using Shop.Orders.Data;
+using Shop.Orders.Domain;
 using Shop.Payments.Data;
 
 namespace Shop.IntegrationTests.Invariants;
@@ -96,6 +97,66 @@ public sealed class DispatchTests(ShopSystem system)
         Assert.Equal(committed, received);
         Assert.Equal(0, await system.OrdersDb.ScalarAsync(
             "SELECT count(*) FROM outbox_messages WHERE correlation_id = ANY($1)", new[] { rolledBack, abandoned[0], abandoned[1] }));
+    }
+
+    [Fact]
+    public async Task Rows_of_a_SaveChanges_that_failed_in_its_own_transaction_are_never_published_by_the_context_used_again()
+    {
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        var queue = (await broker.Channel.QueueDeclareAsync($"test.dispatch.{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await broker.Channel.QueueBindAsync(queue, ShopTopology.OrdersExchange, "order.status-changed");
+        var user = ShopSystem.NewUserId();
+        // An order of another user, whose key the failing insert repeats.
+        var existing = await system.Client.PlaceOrderAsync(ShopSystem.NewUserId(), 5);
+        var phantom = Guid.NewGuid();
+        var committed = new[] { Guid.NewGuid(), Guid.NewGuid() };
+
+        await using (var scope = system.Orders.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+            var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
+            void Enqueue(Guid orderId) => outbox.Enqueue(new OrderStatusChanged(orderId, user, "PAID", null, DateTimeOffset.UtcNow));
+
+            // As an Idempotency-Key conflict does: SaveChanges in its own transaction fails on a unique key, rows and all.
+            db.Orders.Add(new Order { Id = existing.Id, UserId = existing.UserId, Amount = 5, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
+            Enqueue(phantom);
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            db.ChangeTracker.Clear();
+
+            // The same context's next units of work: one in a transaction of its own (as a consumer's), one in SaveChanges'.
+            await using (var transaction = await db.Database.BeginTransactionAsync())
+            {
+                Enqueue(committed[0]);
+                await db.SaveChangesAsync();
+                await transaction.CommitAsync();
+            }
+            Enqueue(committed[1]);
+            await db.SaveChangesAsync();
+        }
+
+        var received = await ReceiveStatusChangesAsync(broker, queue, user, committed[1]);
+
+        // First in, first out: a phantom handed to the dispatch would have arrived before the next commit's rows.
+        Assert.Equal(committed, received);
+        Assert.Equal(0, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = $1", phantom));
+    }
+
+    private static async Task<List<Guid>> ReceiveStatusChangesAsync(RawBroker broker, string queue, long user, Guid last)
+    {
+        var received = new List<Guid>();
+        await Eventually.UntilAsync(async () =>
+        {
+            while (await broker.Channel.BasicGetAsync(queue, autoAck: true) is { } message)
+            {
+                using var body = JsonDocument.Parse(message.Body);
+                if (body.RootElement.GetProperty("userId").GetInt64() == user)
+                {
+                    received.Add(body.RootElement.GetProperty("orderId").GetGuid());
+                }
+            }
+            return received;
+        }, ids => ids.Contains(last), $"the status change of order {last}");
+        return received;
     }
 
     /// <summary>Writes a row in a transaction that is disposed without a commit or a rollback.</summary>

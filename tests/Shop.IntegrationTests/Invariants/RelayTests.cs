@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using RabbitMQ.Client;
 using Shop.Contracts;
 using Shop.IntegrationTests.Infrastructure;
@@ -11,7 +12,7 @@ using Shop.Orders.Extensions;
 
 namespace Shop.IntegrationTests.Invariants;
 
-/// <summary>DESIGN §6.2: the relay drains in creation order, in batches, safely with several instances at once.</summary>
+/// <summary>The relay drains in creation order, in batches, safely with several instances at once, and runs on its timer by itself.</summary>
 [Collection(ShopCollection.Name)]
 public sealed class RelayTests(ShopSystem system)
 {
@@ -23,7 +24,9 @@ public sealed class RelayTests(ShopSystem system)
         var queue = (await broker.Channel.QueueDeclareAsync($"test.relay.{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
         await broker.Channel.QueueBindAsync(queue, ShopTopology.OrdersExchange, "order.status-changed");
         var marker = ShopSystem.NewUserId();
-        var ids = await InsertOutboxRowsAsync(rows, marker);
+        // Dated an hour ahead, so the system's own relay (on the real clock) never takes them: only the two relays under test,
+        // on a clock two hours ahead, publish these rows.
+        var ids = await InsertOutboxRowsAsync(rows, marker, createdAgo: TimeSpan.FromHours(-1));
 
         using var first = BuildRelayHost("relay-a");
         using var second = BuildRelayHost("relay-b");
@@ -49,9 +52,31 @@ public sealed class RelayTests(ShopSystem system)
         Assert.Equal(0, await system.OrdersDb.ScalarAsync(
             "SELECT count(*) FROM outbox_messages WHERE published_at IS NULL AND (payload->>'userId')::bigint = $1", marker));
         Assert.True(results.Sum(r => r.Failed) == 0, "no publish failed");
+        Assert.Equal(rows, results.Sum(r => r.Published));
+        // Both really relayed (each waits for the other's batch under the lock): "two instances at once" is not one instance twice.
+        Assert.All(results, r => Assert.True(r.Published >= 50, $"each relay published a batch at least; they published {string.Join(" and ", results.Select(x => x.Published))}"));
     }
 
-    private async Task<List<Guid>> InsertOutboxRowsAsync(int count, long marker)
+    [Fact]
+    public async Task A_row_left_unpublished_with_no_commit_to_wake_the_relay_is_sent_by_the_timer()
+    {
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        var queue = (await broker.Channel.QueueDeclareAsync($"test.relay.{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await broker.Channel.QueueBindAsync(queue, ShopTopology.OrdersExchange, "order.status-changed");
+        var marker = ShopSystem.NewUserId();
+        // Written straight into the table, as a crash between commit and publish leaves it: no dispatch and no signal know of it.
+        var id = Assert.Single(await InsertOutboxRowsAsync(1, marker, createdAgo: TimeSpan.FromMinutes(1)));
+
+        // RelayOutbox runs every 10 s on the development host's timer.
+        var message = await Eventually.UntilAsync(() => broker.Channel.BasicGetAsync(queue, autoAck: true), m => m is not null,
+            $"outbox row {id} to be relayed by the timer", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(id.ToString(), message!.BasicProperties.MessageId);
+        await Eventually.UntilAsync(() => system.OrdersDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE id = $1 AND published_at IS NOT NULL", id),
+            n => n == 1, $"outbox row {id} to be marked published");
+    }
+
+    private async Task<List<Guid>> InsertOutboxRowsAsync(int count, long marker, TimeSpan createdAgo = default)
     {
         var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToList();
         await using var connection = await system.OrdersDb.OpenConnectionAsync();
@@ -60,13 +85,14 @@ public sealed class RelayTests(ShopSystem system)
         {
             await using var insert = new Npgsql.NpgsqlCommand("""
                 INSERT INTO outbox_messages (id, type, exchange, routing_key, payload, correlation_id, created_at, attempts)
-                VALUES ($1, 'OrderStatusChanged', 'shop.orders', 'order.status-changed', $2::json, $1, now(), 0)
+                VALUES ($1, 'OrderStatusChanged', 'shop.orders', 'order.status-changed', $2::json, $1, now() - $3, 0)
                 """, connection, transaction);
             insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = id });
             insert.Parameters.Add(new Npgsql.NpgsqlParameter
             {
                 Value = $"{{\"orderId\":\"{id}\",\"userId\":{marker},\"status\":\"PAID\",\"reason\":null,\"changedAt\":\"2026-01-01T00:00:00Z\"}}",
             });
+            insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = createdAgo });
             await insert.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();
@@ -77,13 +103,12 @@ public sealed class RelayTests(ShopSystem system)
     private IHost BuildRelayHost(string name)
     {
         var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(2)));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{OrdersExtensions.DatabaseConnectionName}"] = system.OrdersConnectionString,
             [$"ConnectionStrings:{OrdersExtensions.BrokerConnectionName}"] = system.BrokerUri,
             ["Messaging:RelayBatchSize"] = "50",
-            // The rows were just inserted; the relay's grace would leave them to a commit-time dispatch that never saw them.
-            ["Messaging:RelayGrace"] = "00:00:00",
         });
         builder.AddServiceDatabase<OrdersDbContext>(OrdersExtensions.DatabaseConnectionName);
         builder.AddMessaging<OrdersDbContext>(OrdersExtensions.BrokerConnectionName, name);

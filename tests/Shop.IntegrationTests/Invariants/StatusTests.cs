@@ -4,7 +4,7 @@ using Shop.Messaging;
 
 namespace Shop.IntegrationTests.Invariants;
 
-/// <summary>DESIGN §6.5: an order goes PENDING → PAID or PENDING → FAILED, once.</summary>
+/// <summary>An order goes PENDING → PAID or PENDING → FAILED, once.</summary>
 [Collection(ShopCollection.Name)]
 public sealed class StatusTests(ShopSystem system)
 {
@@ -19,11 +19,13 @@ public sealed class StatusTests(ShopSystem system)
         Assert.Equal("PAID", paid.Status);
 
         // A contradicting result under a new message id: the inbox lets it through, the status rule stops it.
-        var appliedBefore = probe.Consumed(ShopTopology.OrdersPaymentResultsQueue, MessagingMetrics.OutcomeApplied);
+        var contradicting = Guid.NewGuid();
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         await broker.PublishAsync(ShopTopology.PaymentsExchange, "payment.failed", nameof(PaymentFailed),
-            $"{{\"orderId\":\"{order.Id}\",\"userId\":{user},\"amount\":20,\"reason\":\"insufficient_funds\"}}", correlationId: order.Id);
-        await probe.WaitForConsumedAsync(ShopTopology.OrdersPaymentResultsQueue, MessagingMetrics.OutcomeApplied, appliedBefore + 1);
+            $"{{\"orderId\":\"{order.Id}\",\"userId\":{user},\"amount\":20,\"reason\":\"insufficient_funds\"}}", contradicting, order.Id);
+        // This very message was handled, committed and acked (its span ends after the ack).
+        Assert.Equal(MessagingMetrics.OutcomeApplied, (await probe.WaitForDeliveryAsync(contradicting)).Outcome);
+        Assert.Equal(1, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", contradicting));
 
         var after = await system.Client.GetOrderAsync(user, order.Id);
         Assert.Equal("PAID", after.Status);
