@@ -8,7 +8,8 @@ namespace Shop.Orders.Features;
 
 /// <summary>
 /// One order by id alone, owner included, for the gateway's order WebSocket: it learns the current status and who may
-/// watch. Not part of the public API: the gateway refuses /orders/internal/* from outside.
+/// watch. Not part of the public API: the gateway refuses /orders/internal/* from outside, and like every API function
+/// it answers only a caller with the function key, which the gateway sends.
 /// </summary>
 public sealed class LookupOrderFunction(OrdersDbContext db)
 {
@@ -16,7 +17,7 @@ public sealed class LookupOrderFunction(OrdersDbContext db)
 
     [Function("LookupOrder")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Route)] HttpRequest request,
         Guid id,
         CancellationToken cancellationToken)
     {

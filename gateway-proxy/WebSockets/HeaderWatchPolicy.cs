@@ -13,6 +13,9 @@ public sealed class HeaderWatchPolicy : IOrderWatchPolicy
     public const string Header = "X-User-ID";
     public static readonly string[] QueryParameters = ["userId", "user_id"];
 
+    /// <summary>Anyone may ask: the order id is the secret, and a named user is checked against the owner.</summary>
+    public ValueTask<WatchDecision> AdmitAsync(HttpContext context, CancellationToken cancellationToken) => ValueTask.FromResult(WatchDecision.Allow());
+
     public ValueTask<WatchDecision> DecideAsync(HttpContext context, OrderSnapshot order, CancellationToken cancellationToken)
     {
         var claims = new List<(string Source, StringValues Values)> { ($"the {Header} header", context.Request.Headers[Header]) };

@@ -1,11 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
+using Shop.Gateway.Auth;
 using Yarp.ReverseProxy;
 
 namespace Shop.Gateway.WebSockets;
 
-/// <summary>Reads an order's current state and owner from the Orders app (its internal lookup), at a destination of its YARP cluster.</summary>
+/// <summary>
+/// Reads an order's current state and owner from the Orders app (its internal lookup), at a destination of its YARP
+/// cluster and with the cluster's function key, as the proxy sends it: the lookup is a keyed function like the others.
+/// </summary>
 public sealed class OrderLookup(HttpClient http, IProxyStateLookup proxy, IOptions<OrderWebSocketOptions> options)
 {
     /// <summary>The Orders app's route for it; the gateway refuses it from outside (see OrderWebSocketExtensions).</summary>
@@ -24,12 +28,25 @@ public sealed class OrderLookup(HttpClient http, IProxyStateLookup proxy, IOptio
             ?? throw new InvalidOperationException($"Cluster '{settings.OrdersCluster}' has no destination.");
         var address = new Uri(new Uri(destination.Model.Config.Address.TrimEnd('/') + "/"), InternalPath + orderId.ToString("D"));
 
+        using var request = new HttpRequestMessage(HttpMethod.Get, address);
+        var key = cluster.Model.Config.Metadata?.GetValueOrDefault(FunctionKeyTransformProvider.MetadataKey);
+        if (!string.IsNullOrEmpty(key))
+        {
+            request.Headers.TryAddWithoutValidation(FunctionKeyTransformProvider.HeaderName, key);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.LookupTimeout);
-        using var response = await http.GetAsync(address, timeout.Token);
+        using var response = await http.SendAsync(request, timeout.Token);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
+        }
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new InvalidOperationException(
+                $"Orders refused to look up order {orderId} ({(int)response.StatusCode}): the gateway's function key for cluster '{settings.OrdersCluster}' "
+                + $"(ReverseProxy:Clusters:{settings.OrdersCluster}:Metadata:{FunctionKeyTransformProvider.MetadataKey}) is missing or not the app's.");
         }
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<OrderSnapshot>(cancellationToken: timeout.Token)

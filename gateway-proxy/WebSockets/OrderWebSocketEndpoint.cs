@@ -19,9 +19,13 @@ public sealed class OrderWebSocketEndpoint(
     IOptions<OrderWebSocketOptions> options,
     ILogger<OrderWebSocketEndpoint> logger)
 {
-    /// <summary>Close codes beside the standard ones: 4404 no such order, 4403 this client may not watch it.</summary>
+    /// <summary>
+    /// Close codes beside the standard ones (the 4000–4999 range is the application's), after the HTTP statuses they
+    /// stand for: 4404 no such order, 4403 this client may not watch it, 4401 no accepted token (Jwt mode).
+    /// </summary>
     public const WebSocketCloseStatus OrderNotFound = (WebSocketCloseStatus)4404;
     public const WebSocketCloseStatus WatchRefused = (WebSocketCloseStatus)4403;
+    public const WebSocketCloseStatus NotAuthenticated = (WebSocketCloseStatus)4401;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
@@ -41,6 +45,14 @@ public sealed class OrderWebSocketEndpoint(
         if (!Guid.TryParse(id, out var orderId))
         {
             await CloseAsync(socket, OrderNotFound, $"Order '{Shorten(id, 40)}' does not exist: an order id is a UUID.", aborted);
+            return;
+        }
+
+        var admission = await policy.AdmitAsync(context, aborted);
+        if (!admission.Allowed)
+        {
+            WebSocketLog.Refused(logger, orderId, admission.Reason);
+            await CloseAsync(socket, admission.CloseStatus, admission.Reason, aborted);
             return;
         }
 
@@ -66,7 +78,7 @@ public sealed class OrderWebSocketEndpoint(
         if (!decision.Allowed)
         {
             WebSocketLog.Refused(logger, orderId, decision.Reason);
-            await CloseAsync(socket, WatchRefused, decision.Reason, aborted);
+            await CloseAsync(socket, decision.CloseStatus, decision.Reason, aborted);
             return;
         }
 

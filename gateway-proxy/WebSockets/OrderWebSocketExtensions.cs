@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Options;
+using Shop.Gateway.Auth;
 using Shop.Gateway.Configuration;
 using Shop.Gateway.LiveStatus;
 using Shop.Gateway.Problems;
@@ -28,8 +29,13 @@ public static class OrderWebSocketExtensions
         builder.Services.AddSingleton<OrderWatchers>();
         builder.Services.AddSingleton<IOrderStatusListener>(services => services.GetRequiredService<OrderWatchers>());
         builder.Services.AddHttpClient<OrderLookup>();
-        // Header mode. The bearer-token mode (?access_token= required, must own the order) plugs in here.
-        builder.Services.AddSingleton<IOrderWatchPolicy, HeaderWatchPolicy>();
+        // Who may watch follows the identity mode: the order id (and any user named) in Header mode, the token in Jwt mode.
+        builder.Services.AddSingleton<HeaderWatchPolicy>();
+        builder.Services.AddSingleton<TokenWatchPolicy>();
+        builder.Services.AddSingleton<IOrderWatchPolicy>(services =>
+            services.GetRequiredService<IOptions<AuthOptions>>().Value.Mode == AuthMode.Jwt
+                ? services.GetRequiredService<TokenWatchPolicy>()
+                : services.GetRequiredService<HeaderWatchPolicy>());
         builder.Services.AddTransient<OrderWebSocketEndpoint>();
         // A browser's WebSocket handshake is not subject to CORS; only the page origins the gateway allows may open one.
         builder.Services.AddOptions<WebSocketOptions>().Configure<IOptions<GatewayOptions>>((sockets, gateway) =>

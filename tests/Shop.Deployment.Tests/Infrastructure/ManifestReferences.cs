@@ -35,10 +35,37 @@ internal static class ManifestReferences
 
             foreach (var volume in (deployment.Spec?["template"]?["spec"]?["volumes"] as JsonArray ?? []).OfType<JsonObject>())
             {
-                var configMap = volume["configMap"]?["name"].Text();
-                if (configMap is not null && manifests.Find("ConfigMap", configMap) is null)
+                var (kind, field, source) = volume["configMap"] is JsonObject c ? ("ConfigMap", "configMap", c["name"].Text())
+                    : volume["secret"] is JsonObject s ? ("Secret", "secret", s["secretName"].Text())
+                    : ("", "", null);
+                if (source is null)
                 {
-                    problems.Add($"{deployment}: volume {volume["name"]} mounts ConfigMap '{configMap}', which {KubernetesManifests.FolderName}/ does not define.");
+                    continue;
+                }
+                var defined = manifests.Find(kind, source);
+                if (defined is null)
+                {
+                    problems.Add($"{deployment}: volume {volume["name"]} mounts {kind} '{source}', which {KubernetesManifests.FolderName}/ does not define.");
+                    continue;
+                }
+                var keys = DataKeys(defined);
+                foreach (var item in (volume[field]!["items"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    if (item["key"].Text() is not { } key || !keys.Contains(key))
+                    {
+                        problems.Add($"{deployment}: volume {volume["name"]} takes key '{item["key"].Text()}' of {kind} '{source}', which has no such key.");
+                    }
+                }
+            }
+        }
+
+        foreach (var container in PodContainer.All(manifests))
+        {
+            foreach (var mount in container.VolumeMounts)
+            {
+                if (container.Volume(mount["name"].Text()) is null)
+                {
+                    problems.Add($"{container.Deployment}: volumeMount {mount["mountPath"].Text()} names volume '{mount["name"].Text()}', which the pod does not define.");
                 }
             }
         }
@@ -59,6 +86,9 @@ internal static class ManifestReferences
 
         return problems;
     }
+
+    private static HashSet<string> DataKeys(KubernetesObject source) =>
+        new[] { "data", "stringData" }.SelectMany(field => (source.Body[field] as JsonObject ?? []).Select(entry => entry.Key)).ToHashSet(StringComparer.Ordinal);
 
     private static string ImageName(string image)
     {

@@ -33,6 +33,35 @@ internal sealed class PodContainer
 
     public JsonObject? SecurityContext => _container["securityContext"] as JsonObject;
 
+    public IEnumerable<JsonObject> VolumeMounts => (_container["volumeMounts"] as JsonArray ?? []).OfType<JsonObject>();
+
+    /// <summary>A volume of the pod by name, or null.</summary>
+    public JsonObject? Volume(string? name) => (Deployment.Spec?["template"]?["spec"]?["volumes"] as JsonArray ?? [])
+        .OfType<JsonObject>()
+        .FirstOrDefault(volume => name is not null && volume["name"].Text() == name);
+
+    /// <summary>
+    /// The content of the file <paramref name="mount"/> puts at <paramref name="file"/> (a name inside the mount, or
+    /// "" for the file a subPath mount is), when its volume is a Secret or ConfigMap of deploy/; null otherwise.
+    /// </summary>
+    public string? MountedFile(JsonObject mount, string file)
+    {
+        var volume = Volume(mount["name"].Text());
+        var (kind, source) = volume?["secret"] is JsonObject secret ? ("Secret", secret["secretName"].Text())
+            : volume?["configMap"] is JsonObject configMap ? ("ConfigMap", configMap["name"].Text())
+            : ("", null);
+        var data = source is null ? null : Data(kind, source);
+        if (data is null)
+        {
+            return null;
+        }
+
+        var path = mount["subPath"].Text() is { Length: > 0 } subPath ? (file.Length == 0 ? subPath : $"{subPath}/{file}") : file;
+        var items = (volume![kind == "Secret" ? "secret" : "configMap"]!["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var key = items.Count == 0 ? path : items.FirstOrDefault(item => item["path"].Text() == path)?["key"].Text();
+        return key is not null && data.TryGetValue(key, out var content) ? content : null;
+    }
+
     /// <summary>The containers of every Deployment; a Deployment of this project runs one container.</summary>
     public static IEnumerable<PodContainer> All(KubernetesManifests manifests) => manifests.OfKind("Deployment")
         .SelectMany(deployment => (deployment.Spec?["template"]?["spec"]?["containers"] as JsonArray ?? [])

@@ -1,5 +1,6 @@
 using System.Net;
 using Shop.IntegrationTests.Infrastructure;
+using Shop.IntegrationTests.LiveStatus;
 using static Shop.IntegrationTests.Auth.AuthProbe;
 
 namespace Shop.IntegrationTests.Auth;
@@ -58,6 +59,52 @@ public sealed class FunctionKeyTests(ShopSystem system)
         Assert.Equal(70, account.GetProperty("balance").GetInt64());
         Assert.Equal(0, listed.GetArrayLength());
         Assert.Equal((0, 1, 1, 70), await RowsAsync(system, user));
+    }
+
+    [Fact]
+    public async Task The_internal_order_lookup_answers_only_with_the_key()
+    {
+        var user = ShopSystem.NewUserId();
+        var order = await system.Client.PlaceOrderAsync(user, 10);
+        using var orders = new HttpClient { BaseAddress = system.Orders.BaseAddress };
+        var path = $"/internal/orders/{order.Id}";
+
+        foreach (var key in new[] { null, "", "wrong-key-wrong-key-wrong-key", ShopSystem.FunctionKey.ToUpperInvariant() })
+        {
+            using var request = Request(HttpMethod.Get, path);
+            if (key is not null)
+            {
+                request.Headers.TryAddWithoutValidation("x-functions-key", key);
+            }
+            using var response = await orders.SendAsync(request);
+
+            var detail = await AssertProblemAsync(response, HttpStatusCode.Unauthorized, $"GET {path} with key '{key}'");
+            Assert.Contains("function key", detail, StringComparison.Ordinal);
+            Assert.DoesNotContain(Id(user), await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var keyed = Request(HttpMethod.Get, path);
+        keyed.Headers.Add("x-functions-key", ShopSystem.FunctionKey);
+        var found = await ReadJsonAsync(await orders.SendAsync(keyed), HttpStatusCode.OK);
+        Assert.Equal(order.Id, found.GetProperty("id").GetGuid());
+        Assert.Equal(user, found.GetProperty("userId").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_order_socket_of_a_gateway_without_the_key_cannot_read_the_order()
+    {
+        var user = ShopSystem.NewUserId();
+        var order = await system.Client.PlaceOrderAsync(user, 10);
+        await using var keyless = await system.StartGatewayAsync(system.Orders.BaseAddress, system.Payments.BaseAddress,
+            "--ReverseProxy:Clusters:orders:Metadata:FunctionKey=", "--ReverseProxy:Clusters:payments:Metadata:FunctionKey=");
+
+        using var socket = await OrderSocketClient.ConnectAsync(keyless.BaseAddress, $"ws/orders/{order.Id}");
+        var frames = await OrderSocketClient.ReadUntilClosedAsync(socket);
+
+        // The same socket on the system's own gateway, which holds the key, watches this order (OrderWebSocketTests).
+        Assert.Empty(frames);
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.InternalServerError, socket.CloseStatus);
+        Assert.Equal("The order service is unavailable; try again shortly.", socket.CloseStatusDescription);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using Shop.IntegrationTests.Infrastructure;
 
@@ -13,8 +12,6 @@ namespace Shop.IntegrationTests.LiveStatus;
 [Collection(ShopCollection.Name)]
 public sealed class OrderWebSocketTests(ShopSystem system)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-
     [Theory]
     [InlineData("ws/orders/{0}")]
     [InlineData("orders/ws/orders/{0}")]
@@ -120,43 +117,9 @@ public sealed class OrderWebSocketTests(ShopSystem system)
         Assert.False(problem.RootElement.TryGetProperty("amount", out _));
     }
 
-    private async Task<ClientWebSocket> ConnectAsync(string pathAndQuery, long? userHeader = null)
-    {
-        var socket = new ClientWebSocket();
-        if (userHeader is { } user)
-        {
-            socket.Options.SetRequestHeader("X-User-ID", user.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        var address = new UriBuilder(new Uri(system.Gateway.BaseAddress, pathAndQuery)) { Scheme = "ws" }.Uri;
-        using var timeout = new CancellationTokenSource(Timeout);
-        await socket.ConnectAsync(address, timeout.Token);
-        return socket;
-    }
+    private Task<ClientWebSocket> ConnectAsync(string pathAndQuery, long? userHeader = null) =>
+        OrderSocketClient.ConnectAsync(system.Gateway.BaseAddress, pathAndQuery,
+            userHeader is { } user ? [("X-User-ID", user.ToString(System.Globalization.CultureInfo.InvariantCulture))] : []);
 
-    /// <summary>Every text frame until the server closes, then completes the closing handshake.</summary>
-    private static async Task<List<JsonElement>> ReadUntilClosedAsync(ClientWebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        var frames = new List<JsonElement>();
-        var buffer = new byte[4096];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var received = await socket.ReceiveAsync(buffer, timeout.Token);
-            if (received.MessageType == WebSocketMessageType.Close)
-            {
-                if (socket.State == WebSocketState.CloseReceived)
-                {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-                }
-                return frames;
-            }
-            message.Write(buffer, 0, received.Count);
-            if (received.EndOfMessage)
-            {
-                frames.Add(JsonDocument.Parse(Encoding.UTF8.GetString(message.ToArray())).RootElement.Clone());
-                message.SetLength(0);
-            }
-        }
-    }
+    private static Task<List<JsonElement>> ReadUntilClosedAsync(ClientWebSocket socket) => OrderSocketClient.ReadUntilClosedAsync(socket);
 }
