@@ -1,9 +1,15 @@
 using Shop.Admin;
 
 // dlq list [--queue Q] [--broker URI] | dlq replay <queue> (--message-id ID | --all) [--broker URI]
+// queues migrate --to (quorum|classic) [--broker URI]
 try
 {
     var command = AdminCommand.Parse(args);
+    if (command.Action == AdminAction.Migrate)
+    {
+        await using var migration = await QueueMigration.ConnectAsync(command.Broker, Console.Out);
+        return await migration.MigrateAsync(command.QueueType!.Value);
+    }
     await using var deadLetters = await DeadLetterQueues.ConnectAsync(command.Broker);
     return command.Action switch
     {

@@ -42,7 +42,7 @@ internal sealed partial class RabbitMqConsumerHost(
                     new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false,
                         consumerDispatchConcurrency: options.Value.ConsumerConcurrency),
                     stoppingToken);
-                await RabbitMqTopology.DeclareAsync(channel, stoppingToken);
+                await connection.DeclareTopologyAsync(channel, stoppingToken);
                 await channel.BasicQosAsync(0, options.Value.Prefetch, global: false, stoppingToken);
 
                 var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
