@@ -77,6 +77,12 @@ internal sealed partial class RabbitMqConsumerHost(
 
     private async Task OnDeliveryAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
+        if (!channel.IsOpen)
+        {
+            // Prefetched before the connection died: it can no longer be acked and goes to the next consumer. Handling the
+            // rest of the buffer quickly lets the dead connection close at once instead of after the client's 20 s timeout.
+            return;
+        }
         var properties = delivery.BasicProperties;
         var body = delivery.Body.ToArray(); // the broker's buffer is only valid during this call
         var traceParent = ReadHeader(properties.Headers, MessageHeaders.TraceParent);
@@ -122,7 +128,7 @@ internal sealed partial class RabbitMqConsumerHost(
                 outcome = await HandleWithRetriesAsync(channel, queue, delivery, body, registration, message!, context, activity, stoppingToken);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested || !channel.IsOpen)
         {
             // Not acked: the broker redelivers it to the next consumer, and the inbox absorbs a repeat.
             return;
@@ -162,7 +168,7 @@ internal sealed partial class RabbitMqConsumerHost(
                 await DeadLetterAsync(channel, queue, delivery, body, poison.Message, activity, stoppingToken);
                 return MessagingMetrics.OutcomeDeadLettered;
             }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested && channel.IsOpen)
             {
                 var transient = TransientFailures.IsTransient(exception);
                 activity?.AddException(exception, new TagList { { MessagingTelemetry.Attempt, attempt }, { "shop.messaging.transient", transient } });
