@@ -40,7 +40,7 @@ public sealed partial class HaComposeFileTests(HaComposeFixture compose) : Compo
         {
             var environment = services[app.Service].Environment;
             var endpoints = BrokerEndpoint.TryParseList(environment.GetValueOrDefault("RabbitMq__Endpoints"), 5672, out var error);
-            if (endpoints is null || !endpoints.Select(e => e.ToString()).Order().SequenceEqual(Nodes.Select(n => $"{n}:5672")))
+            if (endpoints is null || !endpoints.Select(e => e.ToString()).Order(StringComparer.Ordinal).SequenceEqual(Nodes.Select(n => $"{n}:5672").Order(StringComparer.Ordinal)))
             {
                 problems.Add($"{app}: RabbitMq__Endpoints is '{environment.GetValueOrDefault("RabbitMq__Endpoints")}' {error}, not the three nodes.");
             }
