@@ -26,7 +26,7 @@ internal sealed partial class RabbitMqConnection(
     private IChannel? _publishChannel;
     private (DateTimeOffset At, Exception Error)? _lastFailure;
     // Written by every consumer loop and the publisher: one reference, swapped whole.
-    private volatile Mismatch? _mismatch;
+    private Mismatch? _mismatch;
 
     /// <summary>
     /// A connection for a consumer. While a queue is known not to match <see cref="RabbitMqOptions.QueueType"/>, waits
@@ -34,7 +34,7 @@ internal sealed partial class RabbitMqConnection(
     /// </summary>
     public async Task<IConnection> ConnectAsync(string purpose, CancellationToken cancellationToken)
     {
-        if (_mismatch is { } mismatch && mismatch.At + MismatchRecheckInterval - clock.GetUtcNow() is { Ticks: > 0 } wait)
+        if (Volatile.Read(ref _mismatch) is { } mismatch && mismatch.At + MismatchRecheckInterval - clock.GetUtcNow() is { Ticks: > 0 } wait)
         {
             await Task.Delay(wait, clock, cancellationToken);
         }
@@ -55,17 +55,15 @@ internal sealed partial class RabbitMqConnection(
         }
         catch (QueueMismatchException mismatch)
         {
-            var known = _mismatch?.Error.Message == mismatch.Message;
-            _mismatch = new Mismatch(clock.GetUtcNow(), mismatch);
-            if (!known)
+            var previous = Interlocked.Exchange(ref _mismatch, new Mismatch(clock.GetUtcNow(), mismatch));
+            if (previous?.Error.Message != mismatch.Message)
             {
                 LogQueueMismatch(mismatch.Queue, mismatch.Message);
             }
             throw;
         }
-        if (_mismatch is { } resolved)
+        if (Interlocked.Exchange(ref _mismatch, null) is { } resolved)
         {
-            _mismatch = null;
             LogQueueMismatchResolved(resolved.Error.Queue, rabbitOptions.Value.QueueType.ToString().ToLowerInvariant());
         }
     }
@@ -86,7 +84,7 @@ internal sealed partial class RabbitMqConnection(
                 return _publishChannel;
             }
             var now = clock.GetUtcNow();
-            if (_mismatch is { } mismatch && now - mismatch.At < MismatchRecheckInterval)
+            if (Volatile.Read(ref _mismatch) is { } mismatch && now - mismatch.At < MismatchRecheckInterval)
             {
                 throw new QueueMismatchException(mismatch.Error.Queue, mismatch.Error.Configured, mismatch.Error.BrokerReply, mismatch.Error);
             }
