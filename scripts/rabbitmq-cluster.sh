@@ -2,7 +2,7 @@
 # A three-node RabbitMQ cluster on 127.0.0.1 from Debian's rabbitmq-server package, beside (never instead of) the
 # single node scripts/infra.sh runs on 5672:
 #
-#   node            AMQP   management  distribution
+#   node                 AMQP   management  distribution
 #   shop-ha-1@localhost  5681   15681       25681
 #   shop-ha-2@localhost  5682   15682       25682
 #   shop-ha-3@localhost  5683   15683       25683
@@ -237,7 +237,7 @@ case "${1:-}" in
     log "removed $BASE"
     ;;
   *)
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
     exit 2
     ;;
 esac
