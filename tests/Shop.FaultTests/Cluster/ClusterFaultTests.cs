@@ -20,7 +20,8 @@ public sealed class ClusterFaultTests(RabbitMqCluster cluster, ITestOutputHelper
     public async Task Killing_the_leader_of_the_order_queue_mid_stream_loses_nothing_and_the_node_rejoins()
     {
         var system = await cluster.SharedSystemAsync();
-        var run = StreamRun.Start(system, output, "leader-sigkill");
+        await using var run = StreamRun.Start(system, output, "leader-sigkill");
+        await using var restore = cluster.RestoreOnExit();
         await run.CompletionsAsync(DateTimeOffset.MinValue, 30, "before the fault");
 
         var leader = await cluster.LeaderAsync(system.VirtualHost, OrderQueue);
@@ -49,7 +50,8 @@ public sealed class ClusterFaultTests(RabbitMqCluster cluster, ITestOutputHelper
     public async Task With_two_of_three_nodes_stopped_orders_are_accepted_and_held_and_drain_after_the_nodes_return()
     {
         var system = await cluster.SharedSystemAsync();
-        var run = StreamRun.Start(system, output, "two-nodes-stopped");
+        await using var run = StreamRun.Start(system, output, "two-nodes-stopped");
+        await using var restore = cluster.RestoreOnExit();
         await run.CompletionsAsync(DateTimeOffset.MinValue, 30, "before the fault");
 
         var leader = await cluster.LeaderAsync(system.VirtualHost, OrderQueue);
@@ -87,7 +89,8 @@ public sealed class ClusterFaultTests(RabbitMqCluster cluster, ITestOutputHelper
     public async Task Killing_the_node_the_apps_are_connected_to_moves_them_to_another_within_seconds()
     {
         var system = await cluster.SharedSystemAsync();
-        var run = StreamRun.Start(system, output, "connected-node-sigkill");
+        await using var run = StreamRun.Start(system, output, "connected-node-sigkill");
+        await using var restore = cluster.RestoreOnExit();
         await run.CompletionsAsync(DateTimeOffset.MinValue, 30, "before the fault");
 
         string[] kinds = ["orders-publisher", "orders-consumer-", "payments-publisher", "payments-consumer-", "gateway-"];

@@ -71,6 +71,20 @@ public sealed class RabbitMqCluster : IAsyncLifetime
 
     public Task KillAsync(int node) => RunScriptAsync($"kill {node}");
 
+    /// <summary>On disposal, starts whatever node is down (a test that failed mid-fault), so the next test finds three.</summary>
+    public IAsyncDisposable RestoreOnExit() => new Restore();
+
+    private sealed class Restore : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (!(await Task.WhenAll(Nodes.Select(IsUpAsync))).All(up => up))
+            {
+                await RunScriptAsync("start");
+            }
+        }
+    }
+
     public Task StopAsync(int node) => RunScriptAsync($"stop {node}");
 
     /// <summary>Starts the node again and returns once it runs and is back in the cluster.</summary>

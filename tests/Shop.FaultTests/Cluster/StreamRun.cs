@@ -13,7 +13,7 @@ namespace Shop.FaultTests.Cluster;
 /// faults on what the system has done (completions, not time), and at the end the drain, the longest stall of order
 /// completions and the full audit, written to artifacts/cluster/&lt;name&gt;.txt.
 /// </summary>
-public sealed class StreamRun
+public sealed class StreamRun : IAsyncDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
     private readonly ProcessSystem _system;
@@ -111,6 +111,9 @@ public sealed class StreamRun
     }
 
     private long[] Users => [.. Stream.UserIds];
+
+    /// <summary>Stops the stream if a failed test left it running, so it does not load the next test's system.</summary>
+    public async ValueTask DisposeAsync() => await Stream.StopAsync();
 
     private static string Ms(TimeSpan span) => span.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
 }
