@@ -1,5 +1,3 @@
-using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Hosting;
 using Shop.Hosting;
 using Shop.Orders.Extensions;
@@ -11,10 +9,4 @@ if (DevelopmentHost.IsRequested(args))
     return;
 }
 
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
-builder.UseShopProblemDetails();
-// The Functions host's invocation span becomes the parent of the worker's spans (host.json telemetryMode).
-builder.AddOpenTelemetry().UseFunctionsWorkerDefaults();
-builder.AddOrders();
-await builder.Build().RunAsync();
+await FunctionsWorkerHost.Build(args, b => b.AddOrders()).RunAsync();

@@ -1,4 +1,5 @@
 using Shop.Gateway.Extensions;
+using Shop.Gateway.WebSockets;
 
 namespace Shop.Gateway;
 
@@ -14,8 +15,10 @@ public static class GatewayApp
         builder.Configuration.AddCommandLine(args);
 
         builder.AddGateway();
+        builder.AddOrderWebSocket();
 
         var app = builder.Build();
+        app.MapOrderWebSocket();
         app.MapGateway();
         return app;
     }

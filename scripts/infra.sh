@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Starts PostgreSQL 15 and RabbitMQ on 127.0.0.1, installing them from Debian's packages if missing.
+# Starts PostgreSQL (whichever major version the distribution installs: 15 on Debian 12, 16 on Ubuntu 24.04) and
+# RabbitMQ on 127.0.0.1, installing them from the distribution's packages if missing.
 # Idempotent: safe to run again while they are up. Needs root (as on a fresh Debian/Ubuntu machine).
 set -euo pipefail
+. "$(dirname "$0")/lib/postgresql.sh"
 
 PG_USER="${SHOP_PG_USER:-shop}"
 PG_PASSWORD="${SHOP_PG_PASSWORD:-shop}"
@@ -10,7 +12,7 @@ PG_DATABASES="${SHOP_PG_DATABASES:-orders payments}"
 log() { printf '[infra] %s\n' "$*"; }
 
 need=()
-command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /usr/lib/postgresql/15/bin ] && [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql)
+command -v pg_ctlcluster >/dev/null 2>&1 && [ -n "$(pg_major)" ] || need+=(postgresql)
 command -v rabbitmq-server >/dev/null 2>&1 || need+=(rabbitmq-server)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
@@ -19,17 +21,33 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-# PostgreSQL: create the cluster if the package did not, then start it on loopback.
-if ! pg_lsclusters -h 2>/dev/null | grep -q '^15 \+main'; then
-  log "creating PostgreSQL cluster 15/main"
-  pg_createcluster 15 main >/dev/null
+# PostgreSQL: create the cluster if the package did not (a chroot or container skips its postinst), then start it.
+pg=$(pg_major)
+[ -n "$pg" ] || { log "no PostgreSQL server under /usr/lib/postgresql after installing"; exit 1; }
+if ! pg_cluster "$pg" main; then
+  log "creating PostgreSQL cluster $pg/main"
+  pg_createcluster "$pg" main >/dev/null
 fi
-conf=/etc/postgresql/15/main/postgresql.conf
+conf=/etc/postgresql/$pg/main/postgresql.conf
 grep -q "^listen_addresses = '127.0.0.1'" "$conf" || echo "listen_addresses = '127.0.0.1'" >> "$conf"
 grep -q '^max_connections = 300' "$conf" || echo 'max_connections = 300' >> "$conf"
-if ! pg_lsclusters -h | grep -q '^15 \+main \+[0-9]\+ \+online'; then
-  log "starting PostgreSQL"
-  pg_ctlcluster 15 main start
+# Statement counts for the load tool's per-order figures (tools/Shop.LoadTest); loading it needs a restart.
+restart=false
+if ! grep -q "^shared_preload_libraries = 'pg_stat_statements'" "$conf"; then
+  echo "shared_preload_libraries = 'pg_stat_statements'" >> "$conf"
+  restart=true
+fi
+# The package picks the next free port when 5432 is taken at install time; the apps expect 5432.
+if ! grep -q '^port = 5432\b' "$conf"; then
+  echo 'port = 5432' >> "$conf"
+  restart=true
+fi
+if ! pg_cluster "$pg" main online; then
+  log "starting PostgreSQL $pg"
+  pg_ctlcluster "$pg" main start
+elif $restart; then
+  log "restarting PostgreSQL $pg to apply its settings (port 5432, pg_stat_statements)"
+  pg_ctlcluster "$pg" main restart
 fi
 for _ in $(seq 1 50); do
   su postgres -c "psql -qAtc 'select 1'" >/dev/null 2>&1 && break
@@ -47,6 +65,7 @@ for db in $PG_DATABASES; do
     log "creating database $db"
     su postgres -c "createdb -O $PG_USER $db"
   fi
+  su postgres -c "psql -qAt -d $db -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements'" >/dev/null
 done
 
 # RabbitMQ: loopback only, management UI on :15672.
@@ -54,13 +73,20 @@ mkdir -p /etc/rabbitmq
 grep -q '^NODE_IP_ADDRESS=127.0.0.1' /etc/rabbitmq/rabbitmq-env.conf 2>/dev/null || echo 'NODE_IP_ADDRESS=127.0.0.1' >> /etc/rabbitmq/rabbitmq-env.conf
 [ -f /etc/rabbitmq/enabled_plugins ] || echo '[rabbitmq_management].' > /etc/rabbitmq/enabled_plugins
 grep -q 'management.tcp.ip' /etc/rabbitmq/rabbitmq.conf 2>/dev/null || echo 'management.tcp.ip = 127.0.0.1' >> /etc/rabbitmq/rabbitmq.conf
+rabbit_up() {
+  for _ in $(seq 1 "$1"); do
+    rabbitmq-diagnostics -q check_port_connectivity >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  return 1
+}
 if ! rabbitmqctl -q status >/dev/null 2>&1; then
   log "starting RabbitMQ"
-  service rabbitmq-server start >/dev/null 2>&1 || true
+  # The init script where the package has one (Debian 12); systemd-only packages (Ubuntu 24.04) have no init
+  # script, and a root shell without systemd (container, chroot) has no systemctl: then start the node directly.
+  if ! { service rabbitmq-server start >/dev/null 2>&1 && rabbit_up 60; }; then
+    su rabbitmq -s /bin/sh -c 'rabbitmq-server -detached' >/dev/null 2>&1 || true
+  fi
 fi
-for _ in $(seq 1 120); do
-  rabbitmq-diagnostics -q check_port_connectivity >/dev/null 2>&1 && break
-  sleep 0.5
-done
-rabbitmq-diagnostics -q check_port_connectivity >/dev/null 2>&1 || { log "RabbitMQ did not start"; exit 1; }
-log "PostgreSQL on 127.0.0.1:5432 (user $PG_USER), RabbitMQ on 127.0.0.1:5672 (guest), management on :15672"
+rabbit_up 120 || { log "RabbitMQ did not start"; exit 1; }
+log "PostgreSQL $pg on 127.0.0.1:5432 (user $PG_USER), RabbitMQ on 127.0.0.1:5672 (guest), management on :15672"

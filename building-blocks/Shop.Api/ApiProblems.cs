@@ -15,6 +15,10 @@ public static class ApiProblems
 
     public static IResult UnsupportedMediaType(string detail) => Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail);
 
+    /// <summary>503 with <c>Retry-After</c>: the request was not taken and may be sent again after that many seconds.</summary>
+    public static IResult ServiceUnavailable(string detail, int retryAfterSeconds) =>
+        new WithRetryAfter(Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable", detail), retryAfterSeconds);
+
     public static IResult Invalid(string field, string detail) =>
         TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] })
         {
@@ -25,4 +29,13 @@ public static class ApiProblems
 
     private static IResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    private sealed class WithRetryAfter(IResult problem, int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
 }

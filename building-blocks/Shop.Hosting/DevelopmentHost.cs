@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Shop.Hosting;
 
@@ -54,6 +55,10 @@ public static class DevelopmentHost
             builder.Services.AddSingleton<IHostedService>(services => ActivatorUtilities.CreateInstance<TimerFunctionService>(services, timer));
         }
 
+        builder.Services.AddOptions<FunctionKeyOptions>()
+            .BindConfiguration(FunctionKeyOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddProblemDetails();
         var app = builder.Build();
         app.UseMiddleware<ExceptionProblemMiddleware>();
@@ -61,10 +66,17 @@ public static class DevelopmentHost
         app.UseStatusCodePages();
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevelopmentHost).FullName!);
+        var hostKey = app.Services.GetRequiredService<IOptions<FunctionKeyOptions>>().Value.HostKey;
+        var keys = string.IsNullOrEmpty(hostKey) ? null : new FunctionKeyCheck(hostKey);
         foreach (var endpoint in endpoints)
         {
-            endpoint.Map(app);
+            endpoint.Map(app, keys);
             HostingLog.HttpFunctionMapped(logger, endpoint.Name, endpoint.MethodsText, endpoint.Route);
+        }
+        var keyed = endpoints.Where(e => e.NeedsKey).Select(e => e.Name).ToList();
+        if (keys is null && keyed.Count > 0)
+        {
+            HostingLog.FunctionKeyNotSet(logger, string.Join(", ", keyed), $"{FunctionKeyOptions.SectionName}:{nameof(FunctionKeyOptions.HostKey)}");
         }
 
         return app;

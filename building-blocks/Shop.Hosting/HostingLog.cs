@@ -18,4 +18,8 @@ internal static partial class HostingLog
 
     [LoggerMessage(5, LogLevel.Error, "Timer function {Function} failed for {DueUtc:o}; the schedule continues")]
     public static partial void TimerFailed(ILogger logger, Exception exception, string function, DateTime dueUtc);
+
+    [LoggerMessage(6, LogLevel.Warning,
+        "Functions {Functions} need a function key, but {Setting} is not set: the development host serves them to anyone who reaches it")]
+    public static partial void FunctionKeyNotSet(ILogger logger, string functions, string setting);
 }

@@ -57,11 +57,18 @@ internal sealed class HttpFunctionEndpoint
 
     public string MethodsText => _trigger.Methods.Count == 0 ? "*" : string.Join(',', _trigger.Methods).ToUpperInvariant();
 
-    public void Map(IEndpointRouteBuilder endpoints)
+    /// <summary>True for every level above Anonymous: the Functions host asks those for a key.</summary>
+    public bool NeedsKey => _trigger.AuthLevel != AuthorizationLevel.Anonymous;
+
+    /// <param name="keys">The configured function key, or null to serve the function to anyone.</param>
+    public void Map(IEndpointRouteBuilder endpoints, FunctionKeyCheck? keys)
     {
+        RequestDelegate handler = keys is not null && NeedsKey
+            ? context => keys.Allows(context.Request) ? InvokeAsync(context) : FunctionKeyCheck.Refusal(context).ExecuteAsync(context)
+            : InvokeAsync;
         var builder = _trigger.Methods.Count == 0
-            ? endpoints.Map(_trigger.Route, InvokeAsync)
-            : endpoints.MapMethods(_trigger.Route, _trigger.Methods.Select(m => m.ToUpperInvariant()), InvokeAsync);
+            ? endpoints.Map(_trigger.Route, handler)
+            : endpoints.MapMethods(_trigger.Route, _trigger.Methods.Select(m => m.ToUpperInvariant()), handler);
         builder.WithDisplayName(_function.Name).WithName(_function.Name);
     }
 

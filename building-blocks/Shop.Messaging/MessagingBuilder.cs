@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Shop.Contracts;
 using Shop.Messaging.Inbox;
@@ -24,7 +25,20 @@ public sealed class MessagingBuilder
         where THandler : class, IMessageHandler<TEvent>
     {
         _registry.Add(ConsumerRegistration.For<TEvent, THandler>());
-        Builder.Services.AddScoped<THandler>();
+        Builder.Services.TryAddScoped<THandler>();
+        return this;
+    }
+
+    /// <summary>
+    /// Consumes <typeparamref name="TEvent"/> with a handler that applies a batch's messages at once (one query for all
+    /// their rows instead of one each); <c>Messaging:BatchSize</c> bounds the batch.
+    /// </summary>
+    public MessagingBuilder AddBatchConsumer<TEvent, THandler>()
+        where TEvent : class, IIntegrationEvent
+        where THandler : class, IMessageBatchHandler<TEvent>
+    {
+        _registry.Add(ConsumerRegistration.ForBatch<TEvent, THandler>());
+        Builder.Services.TryAddScoped<THandler>();
         return this;
     }
 }

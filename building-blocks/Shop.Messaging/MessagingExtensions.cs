@@ -83,6 +83,9 @@ public static class MessagingExtensions
         var registry = new ConsumerRegistry();
         services.AddSingleton(registry);
         services.AddScoped<IInboxProcessor, InboxProcessor<TDbContext>>();
+        services.AddSingleton<DeadLetterPublisher>();
+        services.AddSingleton<DeliveryBatchHandler>();
+        services.AddSingleton<ConsumerBacklog>();
         services.AddHostedService<RabbitMqConsumerHost>();
         return new MessagingBuilder(builder, registry);
     }

@@ -37,6 +37,14 @@ public static class MessagingMetrics
     public static readonly Histogram<double> ProcessDuration = Meter.CreateHistogram(
         "shop.messaging.process.duration", "s", "Time from receiving a delivery to its ack", advice: Seconds);
 
+    /// <summary>Deliveries handled together in one transaction, tagged <c>queue</c>.</summary>
+    public static readonly Histogram<long> BatchSize = Meter.CreateHistogram<long>(
+        "shop.messaging.batch.size", "{message}", "Deliveries handled in one transaction",
+        advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
+
+    /// <summary>Deliveries received and waiting in the consumer for a free worker, tagged <c>queue</c>: the consumer's own lag.</summary>
+    public static readonly UpDownCounter<long> Buffered = Meter.CreateUpDownCounter<long>("shop.messaging.consumer.buffered", "{message}");
+
     public const string OutboxBacklogName = "shop.messaging.outbox.backlog";
     public const string OutboxOldestAgeName = "shop.messaging.outbox.oldest_age";
 

@@ -30,13 +30,24 @@ public sealed class MessagingOptions
     [Range(1, 5000)]
     public int RelayBatchSize { get; set; } = 200;
 
-    /// <summary>Unacknowledged deliveries the broker may push to this consumer.</summary>
+    /// <summary>Unacknowledged deliveries the broker may push to each queue's consumer; enough for every batch in flight and the next.</summary>
     [Range(1, 5000)]
-    public ushort Prefetch { get; set; } = 64;
+    public ushort Prefetch { get; set; } = 256;
 
-    /// <summary>Deliveries handled at once; each holds a database connection while it runs.</summary>
+    /// <summary>
+    /// Batches each queue's consumer handles at once; each holds a database connection while it runs. With a
+    /// <see cref="BatchSize"/> of 1, this is the number of messages handled at once.
+    /// </summary>
     [Range(1, 256)]
-    public ushort ConsumerConcurrency { get; set; } = 8;
+    public ushort ConsumerConcurrency { get; set; } = 2;
+
+    /// <summary>
+    /// Most deliveries handled in one transaction. A batch is whatever has arrived when a worker is free, never waiting for
+    /// more, so a lone message goes alone; under load the deliveries that came in during the last commit go together.
+    /// 1 handles every message in a transaction of its own.
+    /// </summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 64;
 
     /// <summary>Attempts for a failure that is neither transient nor poison, before the message is dead-lettered.</summary>
     [Range(1, 100)]

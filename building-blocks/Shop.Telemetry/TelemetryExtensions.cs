@@ -24,11 +24,19 @@ public static class TelemetryExtensions
     /// <summary>
     /// Traces (ASP.NET Core, HttpClient, Npgsql, the shop's own spans), metrics and logs under <paramref name="serviceName"/>.
     /// Exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, to the console when <c>Telemetry:Console</c> is true.
+    /// With neither, no span is recorded and no metric aggregated (nothing would read them, and every request and message
+    /// would pay for them); trace context still flows — request, outbox row, message header — so a log line's trace id
+    /// stays the order's, and switching export on needs no other change.
     /// </summary>
     public static IHostApplicationBuilder AddShopTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
         var options = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[TelemetryOptions.OtlpEndpointKey]);
+        if (!otlp && !options.Console)
+        {
+            builder.Services.AddHostedService<TraceContextPropagation>();
+            return builder;
+        }
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Shop.Api.Admission;
 using Shop.Contracts;
 using Shop.Messaging;
+using Shop.Orders.Admission;
 using Shop.Orders.Data;
 using Shop.Orders.Features;
 using Shop.Telemetry;
@@ -20,9 +22,10 @@ public static class OrdersExtensions
         builder.AddShopTelemetry(ServiceName);
         builder.AddServiceDatabase<OrdersDbContext>(DatabaseConnectionName);
         builder.AddMessaging<OrdersDbContext>(BrokerConnectionName, ServiceName)
-            .AddConsumer<PaymentCompleted, ApplyPaymentResult>()
-            .AddConsumer<PaymentFailed, ApplyPaymentResult>();
+            .AddBatchConsumer<PaymentCompleted, ApplyPaymentResult>()
+            .AddBatchConsumer<PaymentFailed, ApplyPaymentResult>();
         builder.Services.AddScoped<CreateOrderHandler>();
+        builder.AddAdmissionControl<PendingOrdersGauge>();
         return builder;
     }
 }

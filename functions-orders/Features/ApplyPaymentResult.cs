@@ -8,43 +8,58 @@ using Shop.Orders.Domain;
 
 namespace Shop.Orders.Features;
 
-/// <summary>Moves the order PENDING → PAID/FAILED once and announces it with OrderStatusChanged.</summary>
+/// <summary>Moves each order PENDING → PAID/FAILED once and announces it with OrderStatusChanged.</summary>
 public sealed partial class ApplyPaymentResult(OrdersDbContext db, IOutbox outbox, TimeProvider clock, ILogger<ApplyPaymentResult> logger)
-    : IMessageHandler<PaymentCompleted>, IMessageHandler<PaymentFailed>
+    : IMessageBatchHandler<PaymentCompleted>, IMessageBatchHandler<PaymentFailed>
 {
-    public Task HandleAsync(PaymentCompleted message, MessageContext context, CancellationToken cancellationToken) =>
-        ApplyAsync(message.OrderId, message.UserId, message.Amount, paid: true, reason: null, message.DecidedAt, context, cancellationToken);
+    private readonly record struct PaymentResult(
+        Guid OrderId, long UserId, long Amount, bool Paid, string? Reason, DateTimeOffset? DecidedAt, MessageContext Context);
 
-    public Task HandleAsync(PaymentFailed message, MessageContext context, CancellationToken cancellationToken) =>
-        ApplyAsync(message.OrderId, message.UserId, message.Amount, paid: false, message.Reason, message.DecidedAt, context, cancellationToken);
+    public Task HandleAsync(IReadOnlyList<IncomingMessage<PaymentCompleted>> messages, CancellationToken cancellationToken) =>
+        ApplyAsync(messages.Select(m => new PaymentResult(
+            m.Message.OrderId, m.Message.UserId, m.Message.Amount, Paid: true, Reason: null, m.Message.DecidedAt, m.Context)).ToList(),
+            cancellationToken);
 
-    private async Task ApplyAsync(Guid orderId, long userId, long amount, bool paid, string? reason, DateTimeOffset? decidedAt,
-        MessageContext context, CancellationToken cancellationToken)
+    public Task HandleAsync(IReadOnlyList<IncomingMessage<PaymentFailed>> messages, CancellationToken cancellationToken) =>
+        ApplyAsync(messages.Select(m => new PaymentResult(
+            m.Message.OrderId, m.Message.UserId, m.Message.Amount, Paid: false, m.Message.Reason, m.Message.DecidedAt, m.Context)).ToList(),
+            cancellationToken);
+
+    private async Task ApplyAsync(List<PaymentResult> results, CancellationToken cancellationToken)
     {
-        // The row lock orders this against any other result for the same order.
-        var order = await db.Orders.FromSql($"SELECT * FROM orders WHERE id = {orderId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken)
-            ?? throw new PoisonMessageException($"order {orderId} does not exist");
-        if (order.UserId != userId || order.Amount != amount)
-        {
-            throw new PoisonMessageException(
-                $"payment result for order {orderId} names user {userId} and amount {amount}; the order has user {order.UserId} and amount {order.Amount}");
-        }
+        var ids = results.Select(r => r.OrderId).Distinct().ToArray();
+        // The row locks order this against any other result for the same orders; taken in id order, so batches cannot deadlock.
+        var orders = await db.Orders
+            .FromSql($"SELECT * FROM orders WHERE id = ANY({ids}) ORDER BY id FOR UPDATE")
+            .ToDictionaryAsync(order => order.Id, cancellationToken);
 
         var now = clock.GetUtcNow();
-        if (!order.Complete(paid, reason, decidedAt, now))
+        foreach (var result in results)
         {
-            LogAlreadyFinal(orderId, order.Status);
-            return;
+            if (!orders.TryGetValue(result.OrderId, out var order))
+            {
+                throw new PoisonMessageException($"order {result.OrderId} does not exist");
+            }
+            if (order.UserId != result.UserId || order.Amount != result.Amount)
+            {
+                throw new PoisonMessageException(
+                    $"payment result for order {result.OrderId} names user {result.UserId} and amount {result.Amount}; the order has user {order.UserId} and amount {order.Amount}");
+            }
+            if (!order.Complete(result.Paid, result.Reason, result.DecidedAt, now))
+            {
+                LogAlreadyFinal(order.Id, order.Status);
+                continue;
+            }
+            outbox.Enqueue(new OrderStatusChanged(order.Id, order.UserId, order.Status, order.Reason, now), result.Context);
+            // Counted once the change is committed, so a rolled-back attempt that is retried does not count the order twice.
+            var completion = (now - order.CreatedAt).TotalSeconds;
+            var status = order.Status;
+            result.Context.OnCommitted(() => OrdersMetrics.CompletionDuration.Record(completion, new KeyValuePair<string, object?>("status", status)));
+            LogCompleted(order.Id, order.Status, order.Reason);
         }
-        outbox.Enqueue(new OrderStatusChanged(order.Id, order.UserId, order.Status, order.Reason, now));
-        // Counted once the change is committed, so a rolled-back attempt that is retried does not count the order twice.
-        var completion = (now - order.CreatedAt).TotalSeconds;
-        var status = order.Status;
-        context.OnCommitted(() => OrdersMetrics.CompletionDuration.Record(completion, new KeyValuePair<string, object?>("status", status)));
-        LogCompleted(orderId, order.Status, order.Reason);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} is {Status} (reason: {Reason})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} is {Status} (reason: {Reason})")]
     private partial void LogCompleted(Guid orderId, string status, string? reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} is {Status} already; a second payment result changes nothing")]

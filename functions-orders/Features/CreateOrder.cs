@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Shop.Api;
+using Shop.Api.Admission;
 using Shop.Contracts;
 using Shop.Messaging.Outbox;
 using Shop.Orders.Data;
@@ -12,13 +13,18 @@ using Shop.Orders.Domain;
 
 namespace Shop.Orders.Features;
 
-public sealed class CreateOrderFunction(CreateOrderHandler handler)
+public sealed class CreateOrderFunction(CreateOrderHandler handler, AdmissionControl admission)
 {
     [Function("CreateOrder")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        using var ticket = admission.TryEnter();
+        if (ticket.Refusal is { } refusal)
+        {
+            return refusal;
+        }
         var (input, problem) = await ApiRequest.ReadAmountRequestAsync(request, cancellationToken);
         if (input is null)
         {
@@ -78,7 +84,7 @@ public sealed partial class CreateOrderHandler(OrdersDbContext db, IOutbox outbo
         return new CreateOrderResult(OrderResponse.From(order), Replayed: false);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} created for user {UserId}, amount {Amount}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} created for user {UserId}, amount {Amount}")]
     private partial void LogCreated(Guid orderId, long userId, long amount);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} of user {UserId} returned again for a repeated Idempotency-Key")]

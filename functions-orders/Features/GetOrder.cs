@@ -11,7 +11,7 @@ public sealed class GetOrderFunction(OrdersDbContext db)
     /// <summary>One order of the calling user; another user's order is indistinguishable from a missing one (404).</summary>
     [Function("GetOrder")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "orders/{id}")] HttpRequest request,
         string id,
         CancellationToken cancellationToken)
     {

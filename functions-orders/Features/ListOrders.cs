@@ -16,7 +16,7 @@ public sealed class ListOrdersFunction(OrdersDbContext db)
     /// <summary>The user's orders, newest first; <c>?limit=</c> (1–200, default 50) and <c>?before=</c> the previous page's X-Next-Cursor.</summary>
     [Function("ListOrders")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "orders")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "orders")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         if (!ApiRequest.TryGetUserId(request, out var userId, out var problem))

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Shop.Api.Admission;
 using Shop.Contracts;
 using Shop.Messaging;
+using Shop.Payments.Admission;
 using Shop.Payments.Data;
 using Shop.Payments.Features;
 using Shop.Telemetry;
@@ -20,8 +22,9 @@ public static class PaymentsExtensions
         builder.AddShopTelemetry(ServiceName);
         builder.AddServiceDatabase<PaymentsDbContext>(DatabaseConnectionName);
         builder.AddMessaging<PaymentsDbContext>(BrokerConnectionName, ServiceName)
-            .AddConsumer<OrderCreated, ChargeOrder>();
+            .AddBatchConsumer<OrderCreated, ChargeOrder>();
         builder.Services.AddScoped<AccountService>();
+        builder.AddAdmissionControl<ChargesBacklogGauge>();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Shop.Api;
+using Shop.Api.Admission;
 
 namespace Shop.Payments.Features;
 
@@ -9,7 +10,7 @@ public sealed class OpenAccountFunction(AccountService accounts)
     /// <summary>Opens the user's account with balance 0 if missing and returns it; repeating it changes nothing.</summary>
     [Function("OpenAccount")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "account")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "account")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         if (!ApiRequest.TryGetUserId(request, out var userId, out var problem))
@@ -20,13 +21,18 @@ public sealed class OpenAccountFunction(AccountService accounts)
     }
 }
 
-public sealed class TopUpFunction(AccountService accounts)
+public sealed class TopUpFunction(AccountService accounts, AdmissionControl admission)
 {
     [Function("TopUp")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "account/topup")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/topup")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        using var ticket = admission.TryEnter();
+        if (ticket.Refusal is { } refusal)
+        {
+            return refusal;
+        }
         var (input, problem) = await ApiRequest.ReadAmountRequestAsync(request, cancellationToken);
         if (input is null)
         {
@@ -46,7 +52,7 @@ public sealed class GetBalanceFunction(AccountService accounts)
 {
     [Function("GetBalance")]
     public async Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "account/balance")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "account/balance")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         if (!ApiRequest.TryGetUserId(request, out var userId, out var problem))

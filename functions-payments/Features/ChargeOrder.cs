@@ -9,38 +9,58 @@ using Shop.Payments.Domain;
 namespace Shop.Payments.Features;
 
 /// <summary>
-/// Charges an order once: debits the balance if it covers the amount (never below zero), records the charge,
-/// and answers with PaymentCompleted or PaymentFailed, all in the consumer's transaction.
+/// Charges each order once: debits the balance if it covers the amount (never below zero), records the charge, and
+/// answers with PaymentCompleted or PaymentFailed, all in the consumer's transaction. A batch's orders are charged in
+/// delivery order, so several orders of one user in one batch see each other's debits.
 /// </summary>
 public sealed partial class ChargeOrder(PaymentsDbContext db, IOutbox outbox, TimeProvider clock, ILogger<ChargeOrder> logger)
-    : IMessageHandler<OrderCreated>
+    : IMessageBatchHandler<OrderCreated>
 {
-    public async Task HandleAsync(OrderCreated message, MessageContext context, CancellationToken cancellationToken)
+    public async Task HandleAsync(IReadOnlyList<IncomingMessage<OrderCreated>> messages, CancellationToken cancellationToken)
     {
-        if (message.UserId <= 0 || message.Amount <= 0 || message.OrderId == Guid.Empty)
+        foreach (var (message, _) in messages)
         {
-            throw new PoisonMessageException($"OrderCreated for order {message.OrderId} has user {message.UserId} and amount {message.Amount}");
+            if (message.UserId <= 0 || message.Amount <= 0 || message.OrderId == Guid.Empty)
+            {
+                throw new PoisonMessageException($"OrderCreated for order {message.OrderId} has user {message.UserId} and amount {message.Amount}");
+            }
         }
+        var userIds = messages.Select(m => m.Message.UserId).Distinct().ToArray();
+        var orderIds = messages.Select(m => m.Message.OrderId).ToArray();
 
-        // The account row lock serialises every charge of this user: concurrent orders cannot overdraw it.
-        var account = await db.Accounts.FromSql($"SELECT * FROM accounts WHERE user_id = {message.UserId} FOR UPDATE")
-            .SingleOrDefaultAsync(cancellationToken);
-        if (account is null)
-        {
-            Refuse(message, PaymentFailureReasons.AccountNotFound);
-            return;
-        }
-        if (await db.Ledger.AnyAsync(e => e.OrderId == message.OrderId, cancellationToken))
-        {
-            LogAlreadyCharged(message.OrderId);
-            return;
-        }
-        if (account.Balance < message.Amount)
-        {
-            Refuse(message, PaymentFailureReasons.InsufficientFunds);
-            return;
-        }
+        // The account row locks serialise every charge of a user; taken in user id order, two batches that share users
+        // wait for each other instead of deadlocking.
+        var accounts = await db.Accounts
+            .FromSql($"SELECT * FROM accounts WHERE user_id = ANY({userIds}) ORDER BY user_id FOR UPDATE")
+            .ToDictionaryAsync(account => account.UserId, cancellationToken);
+        var charged = (await db.Ledger
+            .Where(entry => entry.OrderId != null && orderIds.Contains(entry.OrderId.Value))
+            .Select(entry => entry.OrderId!.Value)
+            .ToListAsync(cancellationToken)).ToHashSet();
 
+        foreach (var (message, context) in messages)
+        {
+            if (!accounts.TryGetValue(message.UserId, out var account))
+            {
+                Refuse(message, context, PaymentFailureReasons.AccountNotFound);
+                continue;
+            }
+            if (!charged.Add(message.OrderId))
+            {
+                LogAlreadyCharged(message.OrderId);
+                continue;
+            }
+            if (account.Balance < message.Amount)
+            {
+                Refuse(message, context, PaymentFailureReasons.InsufficientFunds);
+                continue;
+            }
+            Charge(message, context, account);
+        }
+    }
+
+    private void Charge(OrderCreated message, MessageContext context, Account account)
+    {
         var now = clock.GetUtcNow();
         account.Balance -= message.Amount;
         account.UpdatedAt = now;
@@ -54,20 +74,20 @@ public sealed partial class ChargeOrder(PaymentsDbContext db, IOutbox outbox, Ti
             BalanceAfter = account.Balance,
             CreatedAt = now,
         });
-        outbox.Enqueue(new PaymentCompleted(message.OrderId, message.UserId, message.Amount, now));
+        outbox.Enqueue(new PaymentCompleted(message.OrderId, message.UserId, message.Amount, now), context);
         LogCharged(message.OrderId, message.UserId, message.Amount, account.Balance);
     }
 
-    private void Refuse(OrderCreated message, string reason)
+    private void Refuse(OrderCreated message, MessageContext context, string reason)
     {
-        outbox.Enqueue(new PaymentFailed(message.OrderId, message.UserId, message.Amount, reason, clock.GetUtcNow()));
+        outbox.Enqueue(new PaymentFailed(message.OrderId, message.UserId, message.Amount, reason, clock.GetUtcNow()), context);
         LogRefused(message.OrderId, message.UserId, message.Amount, reason);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} charged {Amount} to user {UserId}; balance {Balance}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} charged {Amount} to user {UserId}; balance {Balance}")]
     private partial void LogCharged(Guid orderId, long userId, long amount, long balance);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} of user {UserId} for {Amount} refused: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} of user {UserId} for {Amount} refused: {Reason}")]
     private partial void LogRefused(Guid orderId, long userId, long amount, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} was charged already; nothing is charged again")]

@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Shop.Gateway.Auth;
 using Shop.Gateway.Configuration;
 using Shop.Gateway.Health;
 using Shop.Gateway.Problems;
 using Shop.Gateway.Proxy;
+using Shop.Gateway.RateLimiting;
 using Shop.Telemetry;
 
 namespace Shop.Gateway.Extensions;
@@ -37,7 +39,7 @@ public static class GatewayExtensions
                 .AllowAnyHeader()
                 .AllowAnyMethod()
                 .AllowCredentials()
-                .WithExposedHeaders("Location", "X-Next-Cursor")));
+                .WithExposedHeaders("Location", "X-Next-Cursor", "Retry-After")));
         services.AddCors();
 
         services.AddProblemDetails(options =>
@@ -59,6 +61,8 @@ public static class GatewayExtensions
                 [ReadyTag]));
         }
 
+        builder.AddShopIdentity();
+        builder.AddShopRateLimiting();
         builder.AddLiveStatus();
         return builder;
     }
@@ -68,7 +72,10 @@ public static class GatewayExtensions
         app.UseExceptionHandler();
         app.UseCors();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseShopIdentity();
+        app.UseShopRateLimiting();
         app.MapLiveStatus();
+        app.MapShopAuth();
 
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
@@ -84,6 +91,7 @@ public static class GatewayExtensions
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<ProxyErrorMiddleware>();
+            proxy.UseProxyIdentity();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

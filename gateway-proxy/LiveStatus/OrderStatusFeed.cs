@@ -10,11 +10,13 @@ namespace Shop.Gateway.LiveStatus;
 
 /// <summary>
 /// Consumes OrderStatusChanged through a queue of this gateway instance alone (exclusive, deleted with its
-/// connection), so every instance sees every event, and pushes each one to its user's hub group only.
+/// connection), so every instance sees every event, and pushes each one to its user's hub group only (and hands
+/// it to every <see cref="IOrderStatusListener"/>).
 /// The gateway starts without the broker: this loop reconnects with backoff for as long as the gateway runs.
 /// </summary>
 internal sealed class OrderStatusFeed(
     IHubContext<OrdersHub> hub,
+    IEnumerable<IOrderStatusListener> listeners,
     IOptions<OrderStatusFeedOptions> options,
     ILogger<OrderStatusFeed> logger) : BackgroundService
 {
@@ -100,6 +102,10 @@ internal sealed class OrderStatusFeed(
         {
             activity?.SetTag("shop.order.status", change.Status);
             activity?.SetTag("enduser.id", change.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var listener in listeners)
+            {
+                listener.OnStatusChanged(change);
+            }
             try
             {
                 await hub.Clients.Group(HubUser.Group(change.UserId)).SendAsync(

@@ -1,4 +1,6 @@
 // The Shop page: REST calls through the gateway and live order status over SignalR (/hubs/orders).
+// Identity follows the gateway's mode (GET /auth/mode): Header sends X-User-ID; Jwt sends a bearer token, from
+// POST /auth/dev-token when the gateway offers it, or pasted (the token tool, an OpenID Connect provider).
 (() => {
   "use strict";
 
@@ -15,6 +17,8 @@
   const openTimelines = new Set(); // ids of the orders whose timeline is shown
   let userId = 1;
   let connection = null;
+  let auth = { mode: "Header", devTokens: false }; // as the gateway says at start
+  let token = null; // Jwt mode: the signed-in user's bearer token
 
   // ---- log panel -------------------------------------------------------------------------------
   function log(text, kind = "info") {
@@ -28,10 +32,24 @@
   }
 
   // ---- REST ----------------------------------------------------------------------------------
-  class ApiError extends Error {}
+  class ApiError extends Error {
+    constructor(message, status = 0, retryAfter = null) {
+      super(message);
+      this.status = status;
+      this.retryAfter = retryAfter; // seconds, when the shop refused the request for now (503 + Retry-After)
+    }
+  }
+
+  function identityHeaders() {
+    if (auth.mode !== "Jwt") return { "X-User-ID": String(userId) };
+    return token ? { Authorization: `Bearer ${token}` } : {};
+  }
 
   async function api(method, path, body) {
-    const headers = { "X-User-ID": String(userId) };
+    if (auth.mode === "Jwt" && !token && !path.startsWith("/auth/")) {
+      throw new ApiError("Sign in first: this shop asks for a bearer token.");
+    }
+    const headers = path.startsWith("/auth/") ? {} : identityHeaders();
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let response;
     try {
@@ -41,7 +59,10 @@
     }
     const text = await response.text();
     const data = text ? safeJson(text) : null;
-    if (!response.ok) throw new ApiError(describeProblem(response, data, text));
+    if (!response.ok) {
+      const retryAfter = response.status === 503 ? Number(response.headers.get("Retry-After")) || null : null;
+      throw new ApiError(describeProblem(response, data, text), response.status, retryAfter);
+    }
     return { data, response };
   }
 
@@ -52,6 +73,8 @@
   // Problem details (RFC 7807) in plain words: the detail, else the title, else the status line.
   function describeProblem(response, problem, text) {
     const what = problem && (problem.detail || problem.title);
+    if (what && response.status === 401) return `Not signed in: ${what} (HTTP 401)`;
+    if (what && response.status === 403) return `Not allowed: ${what} (HTTP 403)`;
     if (what) return `${what} (HTTP ${response.status})`;
     return `The gateway answered HTTP ${response.status} ${response.statusText}${text ? `: ${text.slice(0, 200)}` : ""}`;
   }
@@ -132,10 +155,23 @@
     return window.shopTimings.find((timing) => timing.orderId === id) || placedAt.get(id) || null;
   }
 
+  // Orders the shop refused at capacity (503 + Retry-After): nothing was written, so they exist only here, newest first.
+  const refusals = [];
+
   async function placeOrder() {
     const amount = readAmount($("order-amount"));
     const clicked = performance.now();
-    const { data } = await api("POST", "/orders/orders", { amount });
+    let data;
+    try {
+      ({ data } = await api("POST", "/orders/orders", { amount }));
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.retryAfter === null) throw error;
+      refusals.unshift({ amount, at: new Date(), retryAfter: error.retryAfter });
+      refusals.length = Math.min(refusals.length, 3);
+      render();
+      log(`Order for ${amount} refused: ${error.message} Nothing was charged; place it again in ${error.retryAfter} s.`, "refused");
+      return;
+    }
     const accepted = performance.now();
     const order = remember(data);
     placedAt.set(order.id, { at: clicked, acceptedMs: accepted - clicked });
@@ -188,12 +224,36 @@
   function render(flashId) {
     const rows = [...orders.values()].sort((a, b) => String(b.createdAt || "").localeCompare(String(a.createdAt || "")) || String(b.id).localeCompare(String(a.id)));
     const body = $("orders").tBodies[0];
-    body.replaceChildren(...rows.flatMap((order) => {
+    body.replaceChildren(...refusals.map(refusedRow), ...rows.flatMap((order) => {
       const open = openTimelines.has(order.id);
       const tr = row(order, order.id === flashId, open);
       return open ? [tr, timelineRow(order)] : [tr];
     }));
-    $("orders-empty").hidden = rows.length > 0;
+    $("orders-empty").hidden = rows.length + refusals.length > 0;
+  }
+
+  function refusedRow(refusal) {
+    const tr = document.createElement("tr");
+    tr.className = "refused";
+    const id = document.createElement("td");
+    id.textContent = "—";
+    id.title = "not placed: the shop refused it at capacity";
+    const amount = document.createElement("td");
+    amount.className = "num";
+    amount.textContent = String(refusal.amount);
+    const status = document.createElement("td");
+    const badge = document.createElement("span");
+    badge.className = "badge status-refused";
+    badge.dataset.status = "REFUSED";
+    badge.textContent = "REFUSED";
+    const reason = document.createElement("span");
+    reason.className = "reason";
+    reason.textContent = `shop at capacity — not placed, try again in ${refusal.retryAfter} s`;
+    status.append(badge, reason);
+    const created = document.createElement("td");
+    created.textContent = refusal.at.toLocaleString();
+    tr.append(id, amount, status, created, document.createElement("td"));
+    return tr;
   }
 
   function row(order, flash, open) {
@@ -336,9 +396,12 @@
 
   async function connect() {
     const forUser = userId;
-    // Browsers cannot set headers on a WebSocket, so the hub reads the user from the query.
+    const forToken = token;
+    // Browsers cannot set headers on a WebSocket: Header mode names the user in the query; in Jwt mode the SignalR
+    // client sends the token (as Authorization on negotiate, as ?access_token= on the WebSocket).
     const hub = new signalR.HubConnectionBuilder()
-      .withUrl(`${gatewayUrl}/hubs/orders?userId=${encodeURIComponent(forUser)}`)
+      .withUrl(auth.mode === "Jwt" ? `${gatewayUrl}/hubs/orders` : `${gatewayUrl}/hubs/orders?userId=${encodeURIComponent(forUser)}`,
+        auth.mode === "Jwt" ? { accessTokenFactory: () => forToken } : {})
       .withAutomaticReconnect([0, 1000, 2000, 5000, 10000])
       .configureLogging(signalR.LogLevel.Warning)
       .build();
@@ -380,8 +443,9 @@
     }
   }
 
-  async function switchUser(next) {
+  async function switchUser(next, nextToken = null) {
     userId = next;
+    token = nextToken;
     orders.clear();
     openTimelines.clear();
     render();
@@ -389,8 +453,72 @@
     const previous = connection;
     connection = null;
     if (previous) await previous.stop();
-    log(`Now acting as user ${userId}.`);
+    log(auth.mode === "Jwt" ? `Signed in as user ${userId}.` : `Now acting as user ${userId}.`);
     await Promise.all([connect(), refreshBalance(true)]);
+  }
+
+  // ---- signing in (Jwt mode) -------------------------------------------------------------------
+  // The user a token names: its "sub" claim. The page only reads it to label things; the gateway checks the token.
+  function tokenSubject(jwt) {
+    try {
+      const payload = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      const claims = JSON.parse(atob(payload.padEnd(payload.length + ((4 - (payload.length % 4)) % 4), "=")));
+      const sub = Number(claims.sub);
+      return Number.isInteger(sub) && sub > 0 ? sub : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async function signIn(next) {
+    if (!auth.devTokens) {
+      throw new ApiError("This gateway issues no dev tokens: paste a token (tools/Shop.Admin token --user N, or your sign-in provider's).");
+    }
+    const { data } = await api("POST", "/auth/dev-token", { userId: next });
+    await switchUser(next, data.token);
+  }
+
+  async function useToken() {
+    const pasted = $("token").value.trim().replace(/^Bearer\s+/i, "");
+    if (!pasted) throw new ApiError("Paste a token first.");
+    const sub = tokenSubject(pasted);
+    if (sub === null) throw new ApiError("That token names no user: its sub claim must be a positive integer.");
+    $("user-id").value = String(sub);
+    await switchUser(sub, pasted);
+    // The gateway has the last word: a refused token shows its problem here.
+    await refreshBalance(false).catch((error) => {
+      if (error instanceof ApiError && !/has no account/.test(error.message)) throw error;
+    });
+  }
+
+  async function readAuthMode() {
+    try {
+      const response = await fetch(`${gatewayUrl}/auth/mode`);
+      if (response.ok) auth = await response.json();
+    } catch {
+      log(`Cannot reach the gateway at ${gatewayUrl}. Is the shop running?`, "error");
+    }
+    const jwt = auth.mode === "Jwt";
+    document.body.dataset.authMode = auth.mode;
+    $("auth-mode").textContent = jwt ? "bearer token" : "X-User-ID";
+    $("auth-mode").dataset.mode = auth.mode;
+    $("use-user").textContent = jwt ? "Sign in" : "Switch user";
+    $("token-form").hidden = !jwt;
+    $("identity-hint").textContent = jwt
+      ? (auth.devTokens
+        ? "The gateway checks a bearer token. Sign in gets a dev token for this user id; or paste a token."
+        : "The gateway checks a bearer token: paste one (tools/Shop.Admin token --user N, or your sign-in provider's).")
+      : "Sent as the X-User-ID header; the live feed shows this user's orders only.";
+  }
+
+  async function boot() {
+    await readAuthMode();
+    if (auth.mode === "Jwt") {
+      setHubState("offline", "signed out");
+      log("This shop asks who you are: sign in to see your account and orders.");
+      return;
+    }
+    await switchUser(Number($("user-id").value) || 1);
   }
 
   // ---- wiring --------------------------------------------------------------------------------
@@ -405,8 +533,9 @@
   onSubmit("user-form", "use-user", async () => {
     const next = Number($("user-id").value);
     if (!Number.isInteger(next) || next < 1) throw new ApiError("The user id must be a whole number of at least 1.");
-    await switchUser(next);
+    await (auth.mode === "Jwt" ? signIn(next) : switchUser(next));
   });
+  onSubmit("token-form", "use-token", useToken);
   onSubmit("topup-form", "topup", topUp);
   onSubmit("order-form", "place-order", placeOrder);
   $("create-account").addEventListener("click", () => run($("create-account"), createAccount));
@@ -415,5 +544,5 @@
   $("clear-log").addEventListener("click", () => $("log").replaceChildren());
 
   render();
-  run(null, () => switchUser(Number($("user-id").value) || 1));
+  run(null, boot);
 })();

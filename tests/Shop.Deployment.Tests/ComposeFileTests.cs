@@ -8,10 +8,11 @@ public sealed class ComposeFileTests(ComposeFixture compose) : ComposeChecks(com
     internal static readonly string[] Services =
         ["rabbitmq", "orders-db", "payments-db", "azurite", "functions-orders", "functions-payments", "gateway-proxy", "static-site", "aspire-dashboard"];
 
-    // The seed's ports, plus the infrastructure a `func start` on the host connects to (loopback only).
+    // The seed's ports (8001: the original Orders service's WebSocket, now on the gateway), plus the infrastructure a
+    // `func start` on the host connects to (loopback only).
     internal static readonly Dictionary<string, ComposePort[]> Ports = new(StringComparer.Ordinal)
     {
-        ["gateway-proxy"] = [new("", 8000, 8000)],
+        ["gateway-proxy"] = [new("", 8000, 8000), new("", 8001, 8001)],
         ["static-site"] = [new("", 8080, 8080)],
         ["rabbitmq"] = [new("", 5672, 5672), new("", 15672, 15672)],
         ["aspire-dashboard"] = [new("", 18888, 18888)],

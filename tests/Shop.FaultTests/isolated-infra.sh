@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Starts a private PostgreSQL cluster (15/faults on :5433) and a private RabbitMQ node (faults@host on :5673,
+# Starts a private PostgreSQL cluster (<installed major>/faults on :5433) and a private RabbitMQ node (faults@host on :5673,
 # management :15673) for the fault suite, so it can stop and restart them while other test runs use the
 # shared servers. Prints the SHOP_FAULT_* exports to eval:  eval "$(tests/Shop.FaultTests/isolated-infra.sh)"
 # Needs root and the packages scripts/infra.sh installs.
 set -euo pipefail
+. "$(dirname "$0")/../../scripts/lib/postgresql.sh"
+pg=$(pg_major)
+[ -n "$pg" ] || { echo "no PostgreSQL server installed; run scripts/infra.sh first" >&2; exit 1; }
 node="faults@$(hostname -s)"
 base=/var/lib/rabbitmq/faults
 
-if ! pg_lsclusters -h | grep -q '^15 \+faults '; then
-  pg_createcluster 15 faults -p 5433 >/dev/null
-  conf=/etc/postgresql/15/faults/postgresql.conf
+if ! pg_cluster "$pg" faults; then
+  pg_createcluster "$pg" faults -p 5433 >/dev/null
+  conf=/etc/postgresql/$pg/faults/postgresql.conf
   echo "listen_addresses = '127.0.0.1'" >> "$conf"
   echo 'max_connections = 300' >> "$conf"
 fi
-pg_lsclusters -h | grep -q '^15 \+faults \+[0-9]\+ \+online' || pg_ctlcluster 15 faults start
+pg_cluster "$pg" faults online || pg_ctlcluster "$pg" faults start
 su postgres -c "psql -p 5433 -qAt" >/dev/null <<'SQL'
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop') THEN CREATE ROLE shop LOGIN CREATEDB PASSWORD 'shop'; END IF;
@@ -43,8 +46,8 @@ fi
 
 cat <<EXPORTS
 export SHOP_FAULT_POSTGRES='Host=127.0.0.1;Port=5433;Username=shop;Password=shop;Database=postgres'
-export SHOP_FAULT_POSTGRES_STOP='pg_ctlcluster 15 faults stop -m fast'
-export SHOP_FAULT_POSTGRES_START='pg_ctlcluster 15 faults start'
+export SHOP_FAULT_POSTGRES_STOP='pg_ctlcluster $pg faults stop -m fast'
+export SHOP_FAULT_POSTGRES_START='pg_ctlcluster $pg faults start'
 export SHOP_FAULT_RABBITMQ_PORT=5673 SHOP_FAULT_RABBITMQ_MANAGEMENT_PORT=15673
 export SHOP_FAULT_RABBITMQ_STOP="$as_rabbit rabbitmqctl stop'"
 export SHOP_FAULT_RABBITMQ_START="$as_rabbit rabbitmq-server -detached'"

@@ -44,6 +44,8 @@ public sealed class CorsTests(GatewayFixture gateway) : IClassFixture<GatewayFix
         var exposed = Single(response, "Access-Control-Expose-Headers");
         Assert.Contains("Location", exposed);
         Assert.Contains("X-Next-Cursor", exposed);
+        // A page tells a refused order (503) from a failure by it.
+        Assert.Contains("Retry-After", exposed);
     }
 
     private static HttpRequestMessage Preflight(string origin)

@@ -27,11 +27,12 @@ public sealed class RunningDevelopmentHost : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; }
 
-    public static async Task<RunningDevelopmentHost> StartAsync()
+    /// <param name="settings">More command-line settings, e.g. <c>--Functions:HostKey=…</c>.</param>
+    public static async Task<RunningDevelopmentHost> StartAsync(params string[] settings)
     {
         var probe = new TimerProbe();
         var logs = new CapturingLoggerProvider();
-        string[] args = ["--dev-host", "--urls", "http://127.0.0.1:0"];
+        string[] args = ["--dev-host", "--urls", "http://127.0.0.1:0", .. settings];
         var app = DevelopmentHost.Build(args, typeof(GetItemFunction).Assembly, builder =>
         {
             builder.Services.AddSingleton(probe);

@@ -25,7 +25,7 @@ public sealed record AdminCommand(AdminAction Action, IReadOnlyList<string> Queu
     {
         if (args.Count < 2 || args[0] is not ("dlq" or "queues"))
         {
-            throw new ArgumentException("Expected 'dlq list', 'dlq replay' or 'queues migrate'.");
+            throw new ArgumentException("Expected 'token', 'dlq list', 'dlq replay' or 'queues migrate'.");
         }
         string? queue = null, messageId = null, broker = null, to = null;
         var all = false;
@@ -108,6 +108,9 @@ public sealed record AdminCommand(AdminAction Action, IReadOnlyList<string> Queu
     {
         error.WriteLine("""
             usage:
+              token --user <id> [--minutes 60] [--key <base64>] [--issuer shop] [--audience shop]
+                  prints a token the gateway accepts in Auth:Mode=Jwt, signed with the key (default: $Auth__SigningKey),
+                  e.g. curl -H "Authorization: Bearer $(dotnet run --project tools/Shop.Admin -- token --user 1)" …
               dlq list [--queue <dlq>] [--broker amqp://user:pass@host:5672/vhost]
                   prints every dead letter (message id, type, order id, reason, when) and leaves it in the queue
               dlq replay <dlq> (--message-id <id> | --all) [--broker ...]

@@ -1,9 +1,13 @@
 using Shop.Admin;
 
-// dlq list [--queue Q] [--broker URI] | dlq replay <queue> (--message-id ID | --all) [--broker URI]
+// token --user N [--minutes M] [--key BASE64] | dlq list [--queue Q] [--broker URI] | dlq replay <queue> (--message-id ID | --all) [--broker URI]
 // queues migrate --to (quorum|classic) [--broker URI]
 try
 {
+    if (args.Length > 0 && args[0] == "token")
+    {
+        return TokenCommand.Parse(args, Environment.GetEnvironmentVariable).Run(Console.Out, Console.Error);
+    }
     var command = AdminCommand.Parse(args);
     if (command.Action == AdminAction.Migrate)
     {

@@ -41,8 +41,19 @@ public sealed class LoadTestOptions
     /// <summary>Measure the limits first and put the system's figures beside them (run and sweep).</summary>
     public bool WithLimits { get; set; }
 
+    /// <summary>Sweep: run every rate, past the first that fails (to see how the system behaves beyond its knee).</summary>
+    public bool KeepGoing { get; set; }
+
     /// <summary>HTTP ports of the system's apps, to tell its processes from other copies (e.g. tests') on the machine.</summary>
     public IReadOnlyList<int> SystemPorts { get; set; } = [7071, 7072, 8000];
+
+    /// <summary>
+    /// Set (from --signing-key, else the environment's Auth__SigningKey) to run against a gateway in Auth:Mode=Jwt: the
+    /// tool signs each user's token with this key instead of sending X-User-ID.
+    /// </summary>
+    public string? SigningKey { get; set; }
+    public string Issuer { get; set; } = Shop.Identity.ShopTokens.DefaultIssuer;
+    public string Audience { get; set; } = Shop.Identity.ShopTokens.DefaultAudience;
 
     /// <summary>Where the JSON and HTML go; null: artifacts/loadtest of the repository (or of the working directory).</summary>
     public string? Output { get; set; }
@@ -55,7 +66,8 @@ public sealed class LoadTestOptions
 
         modes:
           run      drive orders for --duration at --rate (open model) or --concurrency N (closed model), then audit
-          sweep    run --sweep-rates one after another for --step-duration each, until p99 > --p99-limit or errors
+          sweep    run --sweep-rates one after another for --step-duration each, until p99 > --p99-limit, errors or
+                   refusals (--keep-going: every rate; the knee is still the last step that passed)
           limits   PostgreSQL outbox-transaction commits/s (1 and 16 clients) and RabbitMQ confirmed publishes/s
                    (1 and 128 in flight) on scratch resources; ratios to the latest run/sweep results
 
@@ -64,14 +76,23 @@ public sealed class LoadTestOptions
           --users N [100]   --rate R [200]   --concurrency N   --duration S [60]   --step-duration S [20]
           --sweep-rates 50,100,200,... [50..3200]   --p99-limit MS [250]   --amount N [10]   --coverage F [0.7]
           --rest-sample F [0.2]   --poll-interval MS [10]   --no-signalr   --drain-timeout S [60]
-          --limits-duration S [5]   --with-limits   --output DIR [artifacts/loadtest]   --label TEXT
+          --limits-duration S [5]   --with-limits   --keep-going   --output DIR [artifacts/loadtest]   --label TEXT
           --system-ports 7071,7072,8000 (which Shop.*.dll processes to sample)
+          --signing-key BASE64 [$Auth__SigningKey]   --issuer ISS [shop]   --audience AUD [shop]
+              with a key, every request and hub connection carries a token the tool signs for its user (Auth:Mode=Jwt);
+              --signing-key "" forces X-User-ID (Auth:Mode=Header)
         Exits 1 when the audit finds a violation, 2 on bad arguments.
         """;
 
     public static LoadTestOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new LoadTestOptions();
+        // The gateway's own settings, as scripts/run.sh exports them, unless the command line says otherwise.
+        var options = new LoadTestOptions
+        {
+            SigningKey = Environment.GetEnvironmentVariable("Auth__SigningKey") is { Length: > 0 } key ? key : null,
+            Issuer = Environment.GetEnvironmentVariable("Auth__Issuer") is { Length: > 0 } issuer ? issuer : Shop.Identity.ShopTokens.DefaultIssuer,
+            Audience = Environment.GetEnvironmentVariable("Auth__Audience") is { Length: > 0 } audience ? audience : Shop.Identity.ShopTokens.DefaultAudience,
+        };
         var i = 0;
         if (args.Count > 0 && !args[0].StartsWith("--", StringComparison.Ordinal))
         {
@@ -116,9 +137,13 @@ public sealed class LoadTestOptions
                 case "--drain-timeout": options.DrainTimeout = Seconds(name, Value()); break;
                 case "--limits-duration": options.LimitsDuration = Seconds(name, Value()); break;
                 case "--with-limits": options.WithLimits = true; break;
+                case "--keep-going": options.KeepGoing = true; break;
                 case "--system-ports":
                     options.SystemPorts = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
                     break;
+                case "--signing-key": options.SigningKey = Value() is { Length: > 0 } signingKey ? signingKey : null; break;
+                case "--issuer": options.Issuer = Value(); break;
+                case "--audience": options.Audience = Value(); break;
                 case "--output": options.Output = Value(); break;
                 case "--label": options.Label = Value(); break;
                 default: throw new ArgumentException($"Unknown option '{name}'.");

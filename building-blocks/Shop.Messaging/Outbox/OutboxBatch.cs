@@ -13,10 +13,23 @@ internal static class OutboxBatch
             links: batch.Select(m => MessagingTelemetry.ParseTraceParent(m.TraceParent)).Where(c => c != default).Select(c => new ActivityLink(c)).ToList(),
             startTime: startTime);
 
-    /// <summary>Publishes the whole batch at once, each completing on its own confirm.</summary>
+    /// <summary>Publishes the whole batch at once, in its order, each completing on its own confirm.</summary>
     /// <returns>Per row, in order: null when the broker confirmed it, else the error (the row stays unpublished).</returns>
-    public static Task<Exception?[]> PublishAllAsync(IMessagePublisher publisher, IReadOnlyList<OutboxMessage> batch, CancellationToken cancellationToken) =>
-        Task.WhenAll(batch.Select(message => PublishAsync(publisher, message, cancellationToken)));
+    public static async Task<Exception?[]> PublishAllAsync(IMessagePublisher publisher, IReadOnlyList<OutboxMessage> batch,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Publishes that wait for the channel to open resume in parallel, out of order: the relay's creation order
+            // holds only if the channel is open before the first of them starts.
+            await publisher.ConnectAsync(cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return [.. batch.Select(_ => exception)];
+        }
+        return await Task.WhenAll(batch.Select(message => PublishAsync(publisher, message, cancellationToken)));
+    }
 
     /// <summary>Counts the batch's confirmed and failed rows and marks its span failed if any failed.</summary>
     public static void Record(Activity? activity, string service, int count, int failed)

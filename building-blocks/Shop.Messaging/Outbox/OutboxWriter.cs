@@ -8,12 +8,14 @@ namespace Shop.Messaging.Outbox;
 internal sealed class OutboxWriter<TDbContext>(TDbContext db, TimeProvider clock) : IOutbox
     where TDbContext : DbContext
 {
-    public void Enqueue<TEvent>(TEvent integrationEvent) where TEvent : class, IIntegrationEvent
+    public void Enqueue<TEvent>(TEvent integrationEvent, MessageContext? causedBy = null) where TEvent : class, IIntegrationEvent
     {
         var route = ShopTopology.RouteOf(typeof(TEvent));
         var id = Guid.CreateVersion7();
-        // The row keeps this span's traceparent: the relay's publish span, and so every later hop, continues this trace.
-        using var activity = MessagingTelemetry.Source.StartActivity(MessagingTelemetry.OutboxWriteSpanName(route.TypeName));
+        // The row keeps this span's traceparent: the publish span, and so every later hop, continues this trace.
+        using var activity = causedBy?.Activity is { } cause
+            ? MessagingTelemetry.Source.StartActivity(MessagingTelemetry.OutboxWriteSpanName(route.TypeName), ActivityKind.Internal, cause.Context)
+            : MessagingTelemetry.Source.StartActivity(MessagingTelemetry.OutboxWriteSpanName(route.TypeName));
         activity?.SetTag(MessagingTelemetry.MessageId, id.ToString());
         activity?.SetTag(MessagingTelemetry.ConversationId, integrationEvent.OrderId.ToString());
         activity?.SetTag(MessagingTelemetry.DestinationName, route.Exchange);
@@ -25,7 +27,7 @@ internal sealed class OutboxWriter<TDbContext>(TDbContext db, TimeProvider clock
             RoutingKey = route.RoutingKey,
             Payload = JsonSerializer.Serialize(integrationEvent, typeof(TEvent), ContractsJson.Default),
             CorrelationId = integrationEvent.OrderId,
-            TraceParent = Activity.Current?.Id,
+            TraceParent = activity?.Id ?? causedBy?.Activity?.Id ?? Activity.Current?.Id,
             CreatedAt = clock.GetUtcNow(),
         });
     }

@@ -1,28 +1,26 @@
-using System.Diagnostics;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
-using Shop.Contracts;
 using Shop.Messaging.Inbox;
 
 namespace Shop.Messaging.RabbitMq;
 
 /// <summary>
 /// Consumes this service's durable queues inside the worker's own host (the Functions RabbitMQ binding is not
-/// available here). Manual acks after commit, bounded prefetch, retries with backoff, dead letters with a
-/// reason, and a reconnect loop that outlives broker restarts.
+/// available here): one channel per queue with bounded prefetch, whose deliveries gather in a buffer that
+/// <see cref="MessagingOptions.ConsumerConcurrency"/> workers drain in batches of up to
+/// <see cref="MessagingOptions.BatchSize"/> — whatever has arrived, never waiting for more — each handled by
+/// <see cref="DeliveryBatchHandler"/> in one transaction and acked after its commit. A reconnect loop outlives broker restarts.
 /// </summary>
 internal sealed partial class RabbitMqConsumerHost(
     RabbitMqConnection connection,
     ConsumerRegistry registry,
-    IServiceScopeFactory scopes,
-    IMessagePublisher publisher,
+    DeliveryBatchHandler handler,
+    ConsumerBacklog backlog,
     IOptions<MessagingOptions> options,
-    TimeProvider clock,
     ILogger<RabbitMqConsumerHost> logger) : BackgroundService
 {
     private static readonly TimeSpan ReconnectDelayCap = TimeSpan.FromSeconds(5);
@@ -37,28 +35,7 @@ internal sealed partial class RabbitMqConsumerHost(
         {
             try
             {
-                await using var amqp = await connection.ConnectAsync($"consumer-{queue}", stoppingToken);
-                await using var channel = await amqp.CreateChannelAsync(
-                    new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false,
-                        consumerDispatchConcurrency: options.Value.ConsumerConcurrency),
-                    stoppingToken);
-                await connection.DeclareTopologyAsync(channel, stoppingToken);
-                await channel.BasicQosAsync(0, options.Value.Prefetch, global: false, stoppingToken);
-
-                var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-                channel.ChannelShutdownAsync += (_, args) =>
-                {
-                    closed.TrySetResult(args.ReplyText);
-                    return Task.CompletedTask;
-                };
-                var consumer = new AsyncEventingBasicConsumer(channel);
-                consumer.ReceivedAsync += (_, delivery) => OnDeliveryAsync(channel, queue, delivery, stoppingToken);
-                await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken);
-                LogConsuming(queue, options.Value.Prefetch, options.Value.ConsumerConcurrency);
-                failures = 0;
-
-                var reason = await closed.Task.WaitAsync(stoppingToken);
-                LogChannelClosed(queue, reason);
+                await ConsumeOnOneChannelAsync(queue, () => failures = 0, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -75,209 +52,97 @@ internal sealed partial class RabbitMqConsumerHost(
         }
     }
 
-    private async Task OnDeliveryAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    /// <summary>Consumes until the channel closes; deliveries not yet acked then come again on the next channel.</summary>
+    private async Task ConsumeOnOneChannelAsync(string queue, Action connected, CancellationToken stoppingToken)
     {
-        if (!channel.IsOpen)
-        {
-            // Prefetched before the connection died: it can no longer be acked and goes to the next consumer. Handling the
-            // rest of the buffer quickly lets the dead connection close at once instead of after the client's 20 s timeout.
-            return;
-        }
-        var properties = delivery.BasicProperties;
-        var body = delivery.Body.ToArray(); // the broker's buffer is only valid during this call
-        var traceParent = ReadHeader(properties.Headers, MessageHeaders.TraceParent);
-        var started = Stopwatch.GetTimestamp();
-        // The span covers the inbox check, the effect, the commit and the ack, as a child of the producer's publish span.
-        using var activity = MessagingTelemetry.Source.StartActivity(
-            MessagingTelemetry.ProcessSpanName(queue), ActivityKind.Consumer, MessagingTelemetry.ParseTraceParent(traceParent));
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag(MessagingTelemetry.System, MessagingTelemetry.RabbitMq);
-            activity.SetTag(MessagingTelemetry.OperationType, "process");
-            activity.SetTag(MessagingTelemetry.OperationName, "process");
-            activity.SetTag(MessagingTelemetry.DestinationName, delivery.Exchange);
-            activity.SetTag(MessagingTelemetry.RoutingKey, delivery.RoutingKey);
-            activity.SetTag(MessagingTelemetry.ConsumerGroup, queue);
-            activity.SetTag(MessagingTelemetry.MessageId, properties.MessageId);
-            activity.SetTag(MessagingTelemetry.ConversationId, properties.CorrelationId);
-            activity.SetTag(MessagingTelemetry.Type, properties.Type);
-            activity.SetTag(MessagingTelemetry.BodySize, body.Length);
-            activity.SetTag(MessagingTelemetry.DeliveryTag, (long)delivery.DeliveryTag);
-        }
-        using var scope = logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["MessageId"] = properties.MessageId,
-            ["MessageType"] = properties.Type,
-            ["OrderId"] = properties.CorrelationId,
-            ["Queue"] = queue,
-            ["TraceId"] = activity?.TraceId.ToString() ?? MessagingTelemetry.ParseTraceParent(traceParent).TraceId.ToString(),
-        });
+        var settings = options.Value;
+        await using var amqp = await connection.ConnectAsync($"consumer-{queue}", stoppingToken);
+        await using var channel = await amqp.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false), stoppingToken);
+        await connection.DeclareTopologyAsync(channel, stoppingToken);
+        await channel.BasicQosAsync(0, settings.Prefetch, global: false, stoppingToken);
 
-        string outcome;
-        try
+        var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        channel.ChannelShutdownAsync += (_, args) =>
         {
-            var problem = Decode(queue, properties, body, out var registration, out var message, out var messageId);
-            if (problem is not null)
-            {
-                await DeadLetterAsync(channel, queue, delivery, body, problem, activity, stoppingToken);
-                outcome = MessagingMetrics.OutcomeDeadLettered;
-            }
-            else
-            {
-                var context = new MessageContext(messageId, registration!.Route.TypeName, queue, delivery.Redelivered, traceParent);
-                outcome = await HandleWithRetriesAsync(channel, queue, delivery, body, registration, message!, context, activity, stoppingToken);
-            }
-        }
-        catch (Exception) when (stoppingToken.IsCancellationRequested || !channel.IsOpen)
-        {
-            // Not acked: the broker redelivers it to the next consumer, and the inbox absorbs a repeat.
-            return;
-        }
-
-        activity?.SetTag(MessagingTelemetry.Outcome, outcome);
-        var queueTag = Tag("queue", queue);
-        var outcomeTag = Tag("outcome", outcome);
-        MessagingMetrics.Consumed.Add(1, queueTag, outcomeTag);
-        MessagingMetrics.ProcessDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, queueTag, outcomeTag);
-    }
-
-    /// <returns>The outcome: applied, duplicate or dead_lettered.</returns>
-    private async Task<string> HandleWithRetriesAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery, byte[] body,
-        ConsumerRegistration registration, object message, MessageContext context, Activity? activity, CancellationToken stoppingToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            activity?.SetTag(MessagingTelemetry.Attempt, attempt);
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var applied = await scope.ServiceProvider.GetRequiredService<IInboxProcessor>()
-                    .ProcessAsync(registration, message, context, stoppingToken);
-                await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
-                if (applied)
-                {
-                    LogApplied(context.MessageId, context.Type, delivery.BasicProperties.CorrelationId);
-                    return MessagingMetrics.OutcomeApplied;
-                }
-                activity?.AddEvent(new ActivityEvent("duplicate absorbed by the inbox"));
-                LogDuplicate(context.MessageId, context.Type, delivery.BasicProperties.CorrelationId);
-                return MessagingMetrics.OutcomeDuplicate;
-            }
-            catch (PoisonMessageException poison)
-            {
-                await DeadLetterAsync(channel, queue, delivery, body, poison.Message, activity, stoppingToken);
-                return MessagingMetrics.OutcomeDeadLettered;
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested && channel.IsOpen)
-            {
-                var transient = TransientFailures.IsTransient(exception);
-                activity?.AddException(exception, new TagList { { MessagingTelemetry.Attempt, attempt }, { "shop.messaging.transient", transient } });
-                if (!transient && attempt >= options.Value.MaxAttempts)
-                {
-                    await DeadLetterAsync(channel, queue, delivery, body,
-                        $"failed after {attempt} attempts: {exception.GetType().Name}: {exception.Message}", activity, stoppingToken);
-                    return MessagingMetrics.OutcomeDeadLettered;
-                }
-                var delay = Backoff.Delay(attempt, options.Value.MaxRetryDelay);
-                MessagingMetrics.Retries.Add(1, Tag("queue", queue), Tag("transient", transient));
-                LogRetrying(exception, context.MessageId, context.Type, attempt, transient, delay);
-                await Task.Delay(delay, stoppingToken);
-            }
-        }
-    }
-
-    private string? Decode(string queue, IReadOnlyBasicProperties properties, byte[] body,
-        out ConsumerRegistration? registration, out object? message, out Guid messageId)
-    {
-        registration = null;
-        message = null;
-        if (!Guid.TryParse(properties.MessageId, out messageId))
-        {
-            return $"message_id '{properties.MessageId}' is not a UUID";
-        }
-        registration = registry.Find(queue, properties.Type);
-        if (registration is null)
-        {
-            return $"unknown message type '{properties.Type}' on queue {queue}";
-        }
-        try
-        {
-            message = registration.Deserialize(body);
-        }
-        catch (JsonException exception)
-        {
-            return $"body is not a valid {registration.Route.TypeName}: {exception.Message}";
-        }
-        return message is null ? $"body is not a valid {registration.Route.TypeName}: null" : null;
-    }
-
-    /// <summary>Moves a message that can never be applied to its queue's DLQ, with the reason, then acks it.</summary>
-    private async Task DeadLetterAsync(IChannel channel, string queue, BasicDeliverEventArgs delivery, byte[] body, string reason,
-        Activity? activity, CancellationToken stoppingToken)
-    {
-        var properties = delivery.BasicProperties;
-        LogDeadLettering(properties.MessageId, properties.Type, queue, reason);
-        activity?.SetStatus(ActivityStatusCode.Error, $"dead-lettered: {reason}");
-        Guid.TryParse(properties.MessageId, out var messageId);
-        Guid.TryParse(properties.CorrelationId, out var correlationId);
-        var headers = new Dictionary<string, string>
-        {
-            [MessageHeaders.DeathReason] = reason,
-            [MessageHeaders.OriginalExchange] = delivery.Exchange,
-            [MessageHeaders.OriginalRoutingKey] = delivery.RoutingKey,
-            [MessageHeaders.OriginalQueue] = queue,
-            [MessageHeaders.DeadLetteredAt] = clock.GetUtcNow().ToString("O"),
+            closed.TrySetResult(args.ReplyText);
+            return Task.CompletedTask;
         };
-        var deadLetter = new OutgoingMessage(
-            messageId == Guid.Empty ? Guid.CreateVersion7() : messageId,
-            properties.Type ?? "unknown",
-            Contracts.ShopTopology.DeadLetterExchange,
-            queue,
-            body,
-            correlationId,
-            // The dead letter's publish span is a child of this delivery's span, and its header points there.
-            activity?.Id ?? ReadHeader(properties.Headers, MessageHeaders.TraceParent),
-            clock.GetUtcNow(),
-            headers);
-        for (var attempt = 1; ; attempt++)
+        // Delivery tags belong to this channel: its buffer and acks live and die with it.
+        var deliveries = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleWriter = true });
+        var acks = new DeliveryAcks((tag, multiple) => channel.BasicAckAsync(tag, multiple, CancellationToken.None));
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        var queueTag = new KeyValuePair<string, object?>("queue", queue);
+        consumer.ReceivedAsync += (_, args) =>
         {
-            try
+            acks.Received(args.DeliveryTag);
+            if (deliveries.Writer.TryWrite(Delivery.From(args)))
             {
-                await publisher.PublishAsync(deadLetter, stoppingToken);
-                break;
+                MessagingMetrics.Buffered.Add(1, queueTag);
+                backlog.Add(1);
             }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                var delay = Backoff.Delay(attempt, options.Value.MaxRetryDelay);
-                LogRetrying(exception, messageId, properties.Type ?? "unknown", attempt, true, delay);
-                await Task.Delay(delay, stoppingToken);
-            }
+            return Task.CompletedTask;
+        };
+
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var workers = Enumerable.Range(0, settings.ConsumerConcurrency)
+            .Select(_ => DrainAsync(queue, deliveries.Reader, acks, session.Token))
+            .ToArray();
+        try
+        {
+            await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken);
+            LogConsuming(queue, settings.Prefetch, settings.ConsumerConcurrency, settings.BatchSize);
+            connected();
+            var reason = await closed.Task.WaitAsync(stoppingToken);
+            LogChannelClosed(queue, reason);
         }
-        await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
+        finally
+        {
+            await session.CancelAsync();
+            deliveries.Writer.TryComplete();
+            await Task.WhenAll(workers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            MessagingMetrics.Buffered.Add(-deliveries.Reader.Count, queueTag);
+            backlog.Add(-deliveries.Reader.Count);
+        }
     }
 
-    private static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
+    /// <summary>Takes what has arrived, up to a batch, and hands it over; waits only when nothing is there.</summary>
+    private async Task DrainAsync(string queue, ChannelReader<Delivery> reader, DeliveryAcks acks, CancellationToken cancellationToken)
+    {
+        var batchSize = options.Value.BatchSize;
+        var batch = new List<Delivery>(batchSize);
+        var queueTag = new KeyValuePair<string, object?>("queue", queue);
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken))
+            {
+                batch.Clear();
+                while (batch.Count < batchSize && reader.TryRead(out var delivery))
+                {
+                    batch.Add(delivery);
+                }
+                if (batch.Count > 0)
+                {
+                    MessagingMetrics.Buffered.Add(-batch.Count, queueTag);
+                    backlog.Add(-batch.Count);
+                    MessagingMetrics.BatchSize.Record(batch.Count, queueTag);
+                    await handler.HandleAsync(queue, batch, acks, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Not acked: the broker delivers them again on the next channel, and the inbox absorbs any that were applied.
+        }
+    }
 
-    private static string? ReadHeader(IDictionary<string, object?>? headers, string name) => MessageHeaderValues.Read(headers, name);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Queue} (prefetch {Prefetch}, concurrency {Concurrency})")]
-    private partial void LogConsuming(string queue, ushort prefetch, ushort concurrency);
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Consuming {Queue} (prefetch {Prefetch}, {Concurrency} batches at once of up to {BatchSize} messages)")]
+    private partial void LogConsuming(string queue, ushort prefetch, ushort concurrency, int batchSize);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Channel on {Queue} closed: {Reason}; reconnecting")]
     private partial void LogChannelClosed(string queue, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Broker unavailable for {Queue} ({Failures} failures in a row); reconnecting")]
     private partial void LogBrokerUnavailable(Exception exception, string queue, int failures);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Applied message {MessageId} ({MessageType}) for order {OrderId}")]
-    private partial void LogApplied(Guid messageId, string messageType, string? orderId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate message {MessageId} ({MessageType}) for order {OrderId} absorbed by the inbox")]
-    private partial void LogDuplicate(Guid messageId, string messageType, string? orderId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} ({MessageType}) failed on attempt {Attempt} (transient: {Transient}); retrying in {Delay}")]
-    private partial void LogRetrying(Exception exception, Guid messageId, string messageType, int attempt, bool transient, TimeSpan delay);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Dead-lettering message {MessageId} ({MessageType}) from {Queue}: {Reason}")]
-    private partial void LogDeadLettering(string? messageId, string? messageType, string queue, string reason);
 }

@@ -7,6 +7,8 @@ namespace Shop.Messaging.RabbitMq;
 
 internal sealed class RabbitMqPublisher(RabbitMqConnection connection, IOptions<MessagingOptions> options) : IMessagePublisher
 {
+    public async ValueTask ConnectAsync(CancellationToken cancellationToken) => await connection.GetPublishChannelAsync(cancellationToken);
+
     public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         // The relay runs in the background with no trace of its own to continue: the producer span's parent is the span that

@@ -176,6 +176,10 @@ namespace Shop.Orders.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_orders_pending_created_at")
+                        .HasFilter("status = 'PENDING'");
+
                     b.HasIndex("UserId", "IdempotencyKey")
                         .IsUnique()
                         .HasDatabaseName("ux_orders_user_id_idempotency_key")

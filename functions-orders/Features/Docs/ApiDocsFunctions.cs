@@ -6,7 +6,7 @@ namespace Shop.Orders.Features.Docs;
 
 /// <summary>
 /// The API description of this app: the OpenAPI 3 document (hand-written in openapi.json, checked against the
-/// functions.metadata by a test) and the page that renders it (through the gateway: /orders/docs).
+/// functions.metadata by a test) and Swagger UI over it, with try-it-out (through the gateway: /orders/docs).
 /// </summary>
 public sealed class ApiDocsFunctions
 {
@@ -16,6 +16,10 @@ public sealed class ApiDocsFunctions
 
     [Function("DocsPage")]
     public IResult DocsPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest request) => Docs.Page();
+
+    [Function("DocsAsset")]
+    public IResult Asset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/{asset}")] HttpRequest request, string asset) =>
+        ApiDocs.Asset(asset, request.HttpContext.Response);
 
     [Function("DocsOpenApi")]
     public IResult OpenApiDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/openapi.json")] HttpRequest request) =>

@@ -13,7 +13,8 @@ namespace Shop.Deployment.Tests.Infrastructure;
 /// </summary>
 internal sealed class AppConfiguration
 {
-    private static readonly string[] FunctionsHostKeys = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "AzureWebJobsScriptRoot", "AZURE_FUNCTIONS_ENVIRONMENT"];
+    private static readonly string[] FunctionsHostKeys =
+        ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage", "AzureWebJobsScriptRoot", "AzureWebJobsDisableHomepage", "AZURE_FUNCTIONS_ENVIRONMENT", "AzureWebJobsSecretStorageType", "FUNCTIONS_SECRETS_PATH"];
     private static readonly string[] FunctionsHostSections = ["AzureFunctionsJobHost"];
     private static readonly string[] AspNetCoreHostKeys = ["ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT"];
     // Read by the OpenTelemetry SDK of every app (through AddShopTelemetry), and by the Functions host in OpenTelemetry mode.

@@ -9,6 +9,10 @@ internal sealed class ComposeConfiguration
 
     public IReadOnlyDictionary<string, ComposeService> Services { get; }
 
+    /// <summary>A copy with one service replaced, for checks that must be seen to fail when compose changes.</summary>
+    public ComposeConfiguration With(ComposeService service) =>
+        new(new Dictionary<string, ComposeService>(Services, StringComparer.Ordinal) { [service.Name] = service });
+
     public static ComposeConfiguration Parse(string yaml)
     {
         var stream = new YamlStream();

@@ -12,8 +12,11 @@ public static class FaultEnvironment
     public static string PostgresAdmin { get; } =
         Setting("SHOP_FAULT_POSTGRES", "Host=127.0.0.1;Port=5432;Username=shop;Password=shop;Database=postgres");
 
-    public static string PostgresStop { get; } = Setting("SHOP_FAULT_POSTGRES_STOP", "pg_ctlcluster 15 main stop -m fast");
-    public static string PostgresStart { get; } = Setting("SHOP_FAULT_POSTGRES_START", "pg_ctlcluster 15 main start");
+    // The "main" cluster of whichever major version the distribution installed (scripts/infra.sh creates it).
+    private const string MainCluster = "$(pg_lsclusters -h | awk '$2 == \"main\" { print $1; exit }') main";
+
+    public static string PostgresStop { get; } = Setting("SHOP_FAULT_POSTGRES_STOP", $"pg_ctlcluster {MainCluster} stop -m fast");
+    public static string PostgresStart { get; } = Setting("SHOP_FAULT_POSTGRES_START", $"pg_ctlcluster {MainCluster} start");
 
     public static string RabbitMqHost { get; } = Setting("SHOP_FAULT_RABBITMQ_HOST", "127.0.0.1");
     public static int RabbitMqPort { get; } = int.Parse(Setting("SHOP_FAULT_RABBITMQ_PORT", "5672"), System.Globalization.CultureInfo.InvariantCulture);

@@ -29,7 +29,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         var app = GatewayApp.Build(args);
         await app.StartAsync();
 
-        var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        // The main address first; OrderWebSocket:Port adds a second one.
+        var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
         return new GatewayHost(app, client);
     }
 

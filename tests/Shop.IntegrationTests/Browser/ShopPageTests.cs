@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Shop.Api.Admission;
 using Shop.Contracts;
 using Shop.IntegrationTests.Infrastructure;
+using Shop.Orders.Admission;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -183,15 +186,39 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
         await Expect(_page.Locator($"#orders tr[data-timeline-of='{id}'] li")).ToHaveCountAsync(2);
     }
 
-    [Theory]
-    [InlineData("orders", 4)]
-    [InlineData("payments", 4)]
-    public async Task The_docs_page_lists_every_operation_offline(string prefix, int operations)
+    [Fact]
+    public async Task An_order_the_shop_refuses_at_capacity_shows_as_refused_and_nothing_is_placed()
     {
-        await _page.GotoAsync(new Uri(_gateway.BaseAddress, $"{prefix}/docs").ToString());
+        var user = ShopSystem.NewUserId();
+        await OpenAsUserAsync(user);
+        await _page.FillAsync("#topup-amount", "100");
+        await _page.ClickAsync("#topup");
+        await Expect(_page.Locator("#balance")).ToHaveTextAsync("100");
+        // Payments away, so the first order stays pending; a backlog bound of one pending order refuses the next.
+        await system.Payments.StopAsync();
+        try
+        {
+            await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options => options.MaxBacklog = 1));
+            await _page.FillAsync("#order-amount", "30");
+            await _page.ClickAsync("#place-order");
+            await Expect(Badges("PENDING")).ToHaveCountAsync(1);
+            var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
+            await Eventually.UntilAsync(() => Task.FromResult(gauge.Current ?? 0), n => n >= 1, "the pending order to be counted");
 
-        await Expect(_page.Locator("details.op")).ToHaveCountAsync(operations);
-        await Expect(_page.Locator("h1")).ToContainTextAsync("Shop");
+            await _page.FillAsync("#order-amount", "40");
+            await _page.ClickAsync("#place-order");
+
+            await Expect(Badges("REFUSED")).ToHaveCountAsync(1);
+            await Expect(_page.Locator("#orders tr.refused")).ToContainTextAsync("40");
+            await Expect(_page.Locator("#orders tr.refused")).ToContainTextAsync("try again in 1 s");
+            await Expect(_page.Locator("#log .entry.refused")).ToContainTextAsync("Order for 40 refused");
+            Assert.Equal(1, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
+        }
+        finally
+        {
+            await system.ReplaceOrdersAsync();
+            await system.ReplacePaymentsAsync();
+        }
     }
 
     private ILocator Badges(string status) => _page.Locator($"#orders tbody .badge[data-status={status}]");

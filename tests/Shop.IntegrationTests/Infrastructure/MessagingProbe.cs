@@ -38,6 +38,9 @@ public sealed class MessagingProbe : IDisposable
         _listener.Start();
     }
 
+    /// <summary>Deliveries received by the consumers of <paramref name="queue"/> and not yet taken into a batch.</summary>
+    public long Buffered(string queue) => _counts.GetValueOrDefault(("shop.messaging.consumer.buffered", queue, ""));
+
     public long Consumed(string queue, string outcome) => _counts.GetValueOrDefault(("shop.messaging.consumed", queue, outcome));
 
     public long Retries(string queue) =>

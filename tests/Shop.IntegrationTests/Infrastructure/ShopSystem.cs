@@ -18,6 +18,8 @@ public sealed class ShopSystem : IAsyncLifetime
     private static long _nextUserId = Random.Shared.NextInt64(1_000_000, 1_000_000_000) * 1000;
     private readonly List<AppInstance> _apps = [];
     private readonly RunInfrastructure _infrastructure;
+    private readonly SemaphoreSlim _securedGate = new(1, 1);
+    private SecuredShop? _secured;
 
     public ShopSystem()
     {
@@ -57,13 +59,31 @@ public sealed class ShopSystem : IAsyncLifetime
     }
 
     /// <summary>Starts an Orders instance; without <paramref name="port"/> on a free one (another instance beside the first).</summary>
-    public Task<AppInstance> StartOrdersAsync(Action<IServiceCollection>? configure = null, int port = 0) =>
+    /// <param name="settings">More command-line settings, e.g. <c>--Functions:HostKey=…</c>.</param>
+    public Task<AppInstance> StartOrdersAsync(Action<IServiceCollection>? configure = null, int port = 0, params string[] settings) =>
         StartFunctionAppAsync(typeof(OrdersExtensions).Assembly, b => b.AddOrders(), configure, port,
-            $"--ConnectionStrings:{OrdersExtensions.DatabaseConnectionName}={OrdersConnectionString}");
+            [$"--ConnectionStrings:{OrdersExtensions.DatabaseConnectionName}={OrdersConnectionString}", .. settings]);
 
-    public Task<AppInstance> StartPaymentsAsync(Action<IServiceCollection>? configure = null, int port = 0) =>
+    public Task<AppInstance> StartPaymentsAsync(Action<IServiceCollection>? configure = null, int port = 0, params string[] settings) =>
         StartFunctionAppAsync(typeof(PaymentsExtensions).Assembly, b => b.AddPayments(), configure, port,
-            $"--ConnectionStrings:{PaymentsExtensions.DatabaseConnectionName}={PaymentsConnectionString}");
+            [$"--ConnectionStrings:{PaymentsExtensions.DatabaseConnectionName}={PaymentsConnectionString}", .. settings]);
+
+    /// <summary>The key every app of this system asks for (as deployed: nobody goes around the gateway) and every gateway sends.</summary>
+    public const string FunctionKey = "integration-tests-function-key-0123456789";
+
+    /// <summary>A gateway in Auth:Mode=Jwt (dev tokens on) in front of this system's apps, with a signing key of this run. Started on first use.</summary>
+    public async Task<SecuredShop> SecuredAsync()
+    {
+        await _securedGate.WaitAsync();
+        try
+        {
+            return _secured ??= await SecuredShop.StartAsync(this);
+        }
+        finally
+        {
+            _securedGate.Release();
+        }
+    }
 
     /// <summary>Stops the Payments app the gateway routes to and starts another on its port (e.g. with a fault injected).</summary>
     public async Task ReplacePaymentsAsync(Action<IServiceCollection>? configure = null)
@@ -87,6 +107,8 @@ public sealed class ShopSystem : IAsyncLifetime
             "--urls=http://127.0.0.1:0",
             $"--ReverseProxy:Clusters:orders:Destinations:primary:Address={orders}",
             $"--ReverseProxy:Clusters:payments:Destinations:primary:Address={payments}",
+            $"--ReverseProxy:Clusters:orders:Metadata:FunctionKey={FunctionKey}",
+            $"--ReverseProxy:Clusters:payments:Metadata:FunctionKey={FunctionKey}",
             $"--ConnectionStrings:RabbitMq={BrokerUri}",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
@@ -95,17 +117,18 @@ public sealed class ShopSystem : IAsyncLifetime
     }
 
     private async Task<AppInstance> StartFunctionAppAsync(
-        System.Reflection.Assembly assembly, Action<IHostApplicationBuilder> register, Action<IServiceCollection>? configure, int port, string database)
+        System.Reflection.Assembly assembly, Action<IHostApplicationBuilder> register, Action<IServiceCollection>? configure, int port, string[] settings)
     {
         string[] args =
         [
             DevelopmentHost.Flag,
             $"--urls=http://127.0.0.1:{port}",
             $"--ConnectionStrings:RabbitMq={BrokerUri}",
+            $"--Functions:HostKey={FunctionKey}",
             "--Logging:LogLevel:Default=Warning",
             // The backlog gauges sample often enough for a test to watch the outbox fill and drain.
             "--Messaging:OutboxMetricsInterval=00:00:00.200",
-            database,
+            .. settings,
         ];
         var app = DevelopmentHost.Build(args, assembly, builder =>
         {

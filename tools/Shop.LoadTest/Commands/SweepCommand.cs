@@ -31,14 +31,18 @@ public static class SweepCommand
             var step = SweepStep.From(run, options.P99Limit);
             steps.Add(step);
             auditClean &= run.Audit.Clean;
-            if (!step.Passed)
+            if (!step.Passed && stop == "every rate passed")
             {
                 stop = string.Create(CultureInfo.InvariantCulture,
-                    $"at {rate:0}/s: p99 {step.FinalP99:F0} ms (limit {options.P99Limit.TotalMilliseconds:F0}), errors {step.Errors}, completed {step.CompletedPerSecond:F0}/s, audit {(step.AuditClean ? "clean" : "violated")}");
-                break;
+                    $"at {rate:0}/s: p99 {step.FinalP99:F0} ms (limit {options.P99Limit.TotalMilliseconds:F0}), errors {step.Errors}, refused {step.RefusedPerSecond:F0}/s, completed {step.CompletedPerSecond:F0}/s, audit {(step.AuditClean ? "clean" : "violated")}");
+                if (!options.KeepGoing)
+                {
+                    break;
+                }
             }
         }
-        var capacity = steps.Where(s => s.Passed).Select(s => s.CompletedPerSecond).DefaultIfEmpty(0).Max();
+        // The knee: the last step before the first failure (with --keep-going, later steps may pass again by chance).
+        var capacity = steps.TakeWhile(s => s.Passed).Select(s => s.CompletedPerSecond).DefaultIfEmpty(0).Max();
         var sweep = new SweepResult(steps, capacity, stop, limits, limits is null ? [] : Ratio.Of(capacity, limits, "sweep capacity"));
         foreach (var line in ConsoleSummary.Of(sweep).Concat(ConsoleSummary.Of(sweep.Ratios)))
         {

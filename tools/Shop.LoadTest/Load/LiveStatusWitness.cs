@@ -1,10 +1,10 @@
-using System.Globalization;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Shop.LoadTest.Load;
 
 /// <summary>
-/// Watches the gateway's hub as a browser does: one connection per user (<c>/hubs/orders?userId=N</c>), each
+/// Watches the gateway's hub as a browser does: one connection per user (<c>/hubs/orders?userId=N</c>, or with the
+/// user's token in Jwt mode), each
 /// pushed the status changes of that user's orders; a final status is timed when it arrives here.
 /// </summary>
 public sealed class LiveStatusWitness : IAsyncDisposable
@@ -18,7 +18,7 @@ public sealed class LiveStatusWitness : IAsyncDisposable
 
     /// <summary>Connects every user, or returns null (with why) when the gateway has no hub.</summary>
     public static async Task<(LiveStatusWitness? Witness, string? Problem)> ConnectAsync(
-        Uri gateway, IReadOnlyList<long> users, OrderBook book, RunClock clock, CancellationToken cancellationToken)
+        Uri gateway, UserCredentials credentials, IReadOnlyList<long> users, OrderBook book, RunClock clock, CancellationToken cancellationToken)
     {
         var witness = new LiveStatusWitness();
         try
@@ -30,7 +30,13 @@ public sealed class LiveStatusWitness : IAsyncDisposable
                 try
                 {
                     var connection = new HubConnectionBuilder()
-                        .WithUrl(new Uri(gateway, $"{HubPath}?userId={user.ToString(CultureInfo.InvariantCulture)}"))
+                        .WithUrl(new Uri(gateway, HubPath + credentials.HubQuery(user)), options =>
+                        {
+                            if (credentials.UsesTokens)
+                            {
+                                options.AccessTokenProvider = () => Task.FromResult(credentials.TokenFor(user));
+                            }
+                        })
                         .Build();
                     connection.On<StatusChange>(StatusChangedMethod, change => book.Pushed(change.OrderId, change.Status, clock.NowMs));
                     lock (witness._connections)

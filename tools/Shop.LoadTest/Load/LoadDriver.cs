@@ -50,6 +50,11 @@ public sealed class LoadDriver(LoadTestOptions options, ShopApi api, OrderBook b
         var user = users[(int)(sequence % users.Count)];
         book.CountSent();
         var (id, error) = await api.PlaceOrderAsync(user, options.Amount, cancellationToken);
+        if (error == ShopApi.Refused)
+        {
+            book.Refuse();
+            return;
+        }
         if (error is not null)
         {
             book.Error(error);

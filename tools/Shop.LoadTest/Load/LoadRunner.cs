@@ -18,9 +18,10 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
         var users = UserRange.ForRun(options.Users);
         var clock = new RunClock();
         var book = new OrderBook();
-        using var api = new ShopApi(options.Gateway);
+        var credentials = UserCredentials.For(options);
+        using var api = new ShopApi(options.Gateway, credentials);
         var model = options.Concurrency is null ? $"open {options.Rate:0.##}/s" : $"closed, {options.Concurrency} clients";
-        log($"[prepare] {model} for {options.Duration.TotalSeconds:0} s, users {users.First + 1}..{users.Last}, gateway {options.Gateway}");
+        log($"[prepare] {model} for {options.Duration.TotalSeconds:0} s, users {users.First + 1}..{users.Last}, gateway {options.Gateway}, identity {credentials.Describe()}");
 
         await PrepareUsersAsync(api, users, cancellationToken);
         var deadLettersBefore = await DeadLetterQueues.CountAsync(options.RabbitMq, cancellationToken);
@@ -29,7 +30,7 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
         string? liveProblem = null;
         if (options.SignalR)
         {
-            (live, liveProblem) = await LiveStatusWitness.ConnectAsync(options.Gateway, users.All, book, clock, cancellationToken);
+            (live, liveProblem) = await LiveStatusWitness.ConnectAsync(options.Gateway, credentials, users.All, book, clock, cancellationToken);
             log(live is null ? $"[prepare] {liveProblem}; REST polling is the only witness" : $"[prepare] {live.Connected} SignalR connections");
         }
         await using var liveScope = live;
@@ -38,6 +39,7 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
 
         var restShare = live is null ? 1 : options.RestSample;
         var driver = new LoadDriver(options, api, book, rest, clock, users.LoadUsers, restShare);
+        var database = await DatabaseActivity.SnapshotAsync(options, cancellationToken);
         var sampler = ProcessSampler.Start([.. options.SystemPorts, options.Gateway.Port]);
         await using var samplerScope = sampler;
         var finalsBefore = book.Finals;
@@ -54,6 +56,7 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
         await reporter;
         await rest.WhenAllAsync();
         var processes = await sampler.StopAsync();
+        var databaseWork = (await DatabaseActivity.SnapshotAsync(options, cancellationToken)).Since(database);
 
         var orders = book.Orders.Where(o => o.IntendedMs >= startMs).ToList();
         log("[audit] waiting for the system to drain, then checking both databases and the dead-letter queues");
@@ -77,6 +80,8 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
             AchievedSendRate = (book.Sent - WarmUpOrders) / (loadMs / 1000),
             CompletedPerSecond = finalsInWindow / (loadMs / 1000),
             ErrorsByKind = book.ErrorsByKind,
+            Refused = book.Refused,
+            Database = databaseWork,
             PostOrder = LatencySummary.Of(orders.Select(o => o.AcceptedMs - o.IntendedMs)),
             FinalViaSignalR = LatencySummary.Of(Pushed(orders, _ => true)),
             PaidViaSignalR = LatencySummary.Of(Pushed(orders, s => s == "PAID")),
@@ -182,7 +187,7 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
             {
                 long nowSent = book.Sent, nowFinals = book.Finals;
                 log(string.Create(CultureInfo.InvariantCulture,
-                    $"[{(clock.NowMs - startMs) / 1000,5:F0} s] sent {nowSent - WarmUpOrders,7} ({nowSent - sent,5}/s)  final {nowFinals - WarmUpOrders,7} ({nowFinals - finals,5}/s)  awaiting {book.Accepted - nowFinals,6}  errors {book.Errors}"));
+                    $"[{(clock.NowMs - startMs) / 1000,5:F0} s] sent {nowSent - WarmUpOrders,7} ({nowSent - sent,5}/s)  final {nowFinals - WarmUpOrders,7} ({nowFinals - finals,5}/s)  awaiting {book.Accepted - nowFinals,6}  refused {book.Refused}  errors {book.Errors}"));
                 (sent, finals) = (nowSent, nowFinals);
             }
         }

@@ -13,11 +13,15 @@ public sealed class OrderBook
     private long _sent;
     private long _accepted;
     private long _finals;
+    private long _refused;
 
     public long Sent => Interlocked.Read(ref _sent);
     public long Accepted => Interlocked.Read(ref _accepted);
     public long Finals => Interlocked.Read(ref _finals);
     public long Errors => _errors.Values.Sum();
+
+    /// <summary>Orders refused at admission (503 with Retry-After): not errors, the system saying it is full.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
     public IReadOnlyDictionary<string, int> ErrorsByKind => new SortedDictionary<string, int>(_errors);
 
     /// <summary>Orders the system accepted (201).</summary>
@@ -60,4 +64,6 @@ public sealed class OrderBook
     }
 
     public void Error(string kind) => _errors.AddOrUpdate(kind, 1, static (_, n) => n + 1);
+
+    public void Refuse() => Interlocked.Increment(ref _refused);
 }

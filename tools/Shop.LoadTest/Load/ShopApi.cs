@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -11,9 +10,11 @@ public sealed class ShopApi : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly HttpClient _http;
+    private readonly UserCredentials _credentials;
 
-    public ShopApi(Uri gateway)
+    public ShopApi(Uri gateway, UserCredentials credentials)
     {
+        _credentials = credentials;
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
@@ -31,12 +32,19 @@ public sealed class ShopApi : IDisposable
         await EnsureAsync(response, HttpStatusCode.OK, cancellationToken);
     }
 
-    /// <summary>Places an order: its id, or an error kind such as <c>http_503</c> or <c>timeout</c>.</summary>
+    /// <summary>An order the shop refused at admission: 503 with <c>Retry-After</c>, nothing written.</summary>
+    public const string Refused = "refused";
+
+    /// <summary>Places an order: its id, or <see cref="Refused"/>, or an error kind such as <c>http_502</c> or <c>timeout</c>.</summary>
     public async Task<(Guid Id, string? Error)> PlaceOrderAsync(long userId, long amount, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await SendAsync(HttpMethod.Post, "orders/orders", userId, $"{{\"amount\":{amount}}}", cancellationToken);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null)
+            {
+                return (Guid.Empty, Refused);
+            }
             if (response.StatusCode != HttpStatusCode.Created)
             {
                 return (Guid.Empty, $"http_{(int)response.StatusCode}");
@@ -82,7 +90,7 @@ public sealed class ShopApi : IDisposable
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, long userId, string? json, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("X-User-ID", userId.ToString(CultureInfo.InvariantCulture));
+        _credentials.Apply(request, userId);
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8, Json);

@@ -7,7 +7,7 @@ public static class ConsoleSummary
 {
     public static IEnumerable<string> Of(RunResult run)
     {
-        yield return I($"== {run.Label}: sent {run.Sent} ({run.AchievedSendRate:F1}/s), accepted {run.Accepted}, completed {run.CompletedPerSecond:F1} orders/s");
+        yield return I($"== {run.Label}: sent {run.Sent} ({run.AchievedSendRate:F1}/s), accepted {run.Accepted}, refused {run.Refused}, completed {run.CompletedPerSecond:F1} orders/s");
         yield return I($"   POST /orders            {run.PostOrder}");
         yield return I($"   final via SignalR       {run.FinalViaSignalR}{(run.SignalRUsed ? "" : $"  [not used: {run.SignalRProblem ?? "disabled"}]")}");
         yield return I($"   PAID via SignalR        {run.PaidViaSignalR}");
@@ -24,7 +24,12 @@ public static class ConsoleSummary
         }
         foreach (var p in run.Processes)
         {
-            yield return I($"   process {p.Name,-9} x{p.Processes,-3} peak RSS {p.PeakRssMb,6:F0} MB  PSS {p.PeakPssMb,6:F0} MB  (VmHWM {p.HighWaterMb,5:F0} MB)  CPU {p.CpuSeconds,6:F1} s");
+            yield return I($"   process {p.Name,-9} x{p.Processes,-3} peak RSS {p.PeakRssMb,6:F0} MB  PSS {p.PeakPssMb,6:F0} MB  (VmHWM {p.HighWaterMb,5:F0} MB)  CPU {p.CpuSeconds,6:F1} s = {run.CpuMsPerOrder[p.Name],5:F2} ms/order");
+        }
+        yield return I($"   CPU per accepted order, all processes above: {run.CpuMsPerOrder.Values.Sum():F2} ms");
+        if (run.Database is { } db)
+        {
+            yield return I($"   database work per accepted order: {db.Describe(run.Accepted)}");
         }
         yield return I($"   machine: {run.MachineBusyCpuSeconds:F1} CPU s busy in all (the processes above: {run.Processes.Sum(p => p.CpuSeconds):F1}), load average {run.LoadAverages}");
         var a = run.Audit;
@@ -41,11 +46,11 @@ public static class ConsoleSummary
 
     public static IEnumerable<string> Of(SweepResult sweep)
     {
-        yield return "| target/s | sent/s | completed/s | POST p50 | POST p99 | final p50 | final p90 | final p99 | final max | witness | errors | audit |";
-        yield return "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|";
+        yield return "| target/s | sent/s | refused/s | completed/s | POST p50 | POST p99 | final p50 | final p90 | final p99 | final max | witness | errors | CPU ms/order | audit |";
+        yield return "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|";
         foreach (var s in sweep.Steps)
         {
-            yield return I($"| {s.TargetRate:F0} | {s.AchievedSendRate:F0} | {s.CompletedPerSecond:F0} | {s.PostP50:F1} | {s.PostP99:F1} | {s.FinalP50:F1} | {s.FinalP90:F1} | {s.FinalP99:F1} | {s.FinalMax:F0} | {s.Witness} | {s.Errors} | {(s.AuditClean ? "clean" : "VIOLATED")} |");
+            yield return I($"| {s.TargetRate:F0} | {s.AchievedSendRate:F0} | {s.RefusedPerSecond:F0} | {s.CompletedPerSecond:F0} | {s.PostP50:F1} | {s.PostP99:F1} | {s.FinalP50:F1} | {s.FinalP90:F1} | {s.FinalP99:F1} | {s.FinalMax:F0} | {s.Witness} | {s.Errors} | {s.CpuMsPerOrder:F2} | {(s.AuditClean ? "clean" : "VIOLATED")} |");
         }
         yield return I($"capacity (last passing step): {sweep.CapacityOrdersPerSecond:F0} orders/s; stopped: {sweep.StopReason}");
     }

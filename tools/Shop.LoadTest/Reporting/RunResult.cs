@@ -26,6 +26,16 @@ public sealed record RunResult
     public required IReadOnlyDictionary<string, int> ErrorsByKind { get; init; }
     public long Errors => ErrorsByKind.Values.Sum();
 
+    /// <summary>Orders the shop refused at admission (503 with Retry-After); not counted as errors.</summary>
+    public long Refused { get; init; }
+
+    /// <summary>SQL statements and commits in both databases while the load ran, if the databases report them.</summary>
+    public DatabaseWork? Database { get; init; }
+
+    /// <summary>CPU milliseconds per accepted order, per process group.</summary>
+    public IReadOnlyDictionary<string, double> CpuMsPerOrder =>
+        Processes.ToDictionary(p => p.Name, p => Accepted == 0 ? 0 : p.CpuSeconds * 1000 / Accepted);
+
     /// <summary>From the scheduled start (open model) to the 201.</summary>
     public required LatencySummary PostOrder { get; init; }
 

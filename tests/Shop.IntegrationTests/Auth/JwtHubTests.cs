@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Shop.Gateway.LiveStatus;
+using Shop.IntegrationTests.Infrastructure;
+using Shop.IntegrationTests.LiveStatus;
+using static Shop.IntegrationTests.Auth.AuthProbe;
+
+namespace Shop.IntegrationTests.Auth;
+
+/// <summary>The hub in Auth:Mode=Jwt: a connection is its token's user's, whatever ?userId= or X-User-ID say.</summary>
+[Collection(ShopCollection.Name)]
+public sealed class JwtHubTests(ShopSystem system)
+{
+    /// <summary>How long a connection that should get nothing is watched after the other user's events arrived.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(750);
+
+    [Fact]
+    public async Task A_connection_receives_its_token_users_events_and_never_another_users_even_when_it_asks_for_them()
+    {
+        var secured = await system.SecuredAsync();
+        var a = ShopSystem.NewUserId();
+        var b = ShopSystem.NewUserId();
+        await LiveStatusClient.WaitForFeedAsync(secured.Gateway);
+        // A's token, asking for B through every channel the Header mode listens to.
+        await using var aAsksForB = await ConnectAsync(secured, $"hubs/orders?userId={b}", options =>
+        {
+            options.AccessTokenProvider = () => Task.FromResult<string?>(secured.TokenFor(a));
+            options.Headers["X-User-ID"] = Id(b);
+        });
+        // B's own connection, the way the browser's SignalR client sends a token on a WebSocket: ?access_token=.
+        await using var bInBrowserStyle = await ConnectAsync(secured, $"hubs/orders?access_token={secured.TokenFor(b)}", options =>
+        {
+            options.SkipNegotiation = true;
+            options.Transports = HttpTransportType.WebSockets;
+        });
+
+        var bToken = Bearer(secured.TokenFor(b));
+        await ReadJsonAsync(await secured.Http.SendAsync(Request(HttpMethod.Post, "/payments/account/topup", bToken, "{\"amount\":100}")), HttpStatusCode.OK);
+        var bPaid = await PlaceAsync(secured, bToken, 60);
+        var bFailed = await PlaceAsync(secured, bToken, 1000);
+        var aToken = Bearer(secured.TokenFor(a));
+        await ReadJsonAsync(await secured.Http.SendAsync(Request(HttpMethod.Post, "/payments/account/topup", aToken, "{\"amount\":30}")), HttpStatusCode.OK);
+        var aPaid = await PlaceAsync(secured, aToken, 30);
+
+        await bInBrowserStyle.WaitForAsync(bPaid, "PAID");
+        await bInBrowserStyle.WaitForAsync(bFailed, "FAILED");
+        var pushed = await aAsksForB.WaitForAsync(aPaid, "PAID");
+        await Task.Delay(Grace);
+        Assert.Equal(a, pushed.UserId);
+        Assert.All(aAsksForB.Received, n => Assert.Equal(a, n.UserId));
+        Assert.DoesNotContain(aAsksForB.Received, n => n.OrderId == bPaid || n.OrderId == bFailed);
+        Assert.All(bInBrowserStyle.Received, n => Assert.Equal(b, n.UserId));
+    }
+
+    [Theory]
+    [InlineData("no token", HttpStatusCode.Unauthorized)]
+    [InlineData("?userId= only", HttpStatusCode.Unauthorized)]
+    [InlineData("X-User-ID only", HttpStatusCode.Unauthorized)]
+    [InlineData("expired token", HttpStatusCode.Unauthorized)]
+    [InlineData("token signed with another key", HttpStatusCode.Unauthorized)]
+    [InlineData("garbage in ?access_token=", HttpStatusCode.Unauthorized)]
+    [InlineData("subject not a number", HttpStatusCode.Forbidden)]
+    public async Task The_hub_refuses_a_connection_without_an_accepted_token(string how, HttpStatusCode status)
+    {
+        var secured = await system.SecuredAsync();
+        var user = ShopSystem.NewUserId();
+        var key = Convert.FromBase64String(secured.SigningKey);
+        var path = how switch
+        {
+            "?userId= only" => $"hubs/orders?userId={user}",
+            "garbage in ?access_token=" => "hubs/orders?access_token=not-a-token",
+            _ => "hubs/orders",
+        };
+        string? token = how switch
+        {
+            "expired token" => ForgedToken.Sign(key, ForgedToken.Claims(user, expiresIn: TimeSpan.FromHours(-1), notBeforeIn: TimeSpan.FromHours(-2))),
+            "token signed with another key" => ForgedToken.Sign(Convert.FromBase64String(Shop.Identity.SigningKey.Generate()), ForgedToken.Claims(user)),
+            "subject not a number" => ForgedToken.Sign(key, ForgedToken.Claims(user).With("sub", "someone")),
+            _ => null,
+        };
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(secured.Gateway.BaseAddress, path), options =>
+            {
+                if (token is not null)
+                {
+                    options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                }
+                if (how == "X-User-ID only")
+                {
+                    options.Headers["X-User-ID"] = Id(user);
+                }
+            })
+            .Build();
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
+
+        Assert.Equal(status, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_refused_negotiation_is_a_problem_with_a_bearer_challenge()
+    {
+        var secured = await system.SecuredAsync();
+
+        using var response = await secured.Http.PostAsync($"/hubs/orders/negotiate?negotiateVersion=1&userId={ShopSystem.NewUserId()}", null);
+
+        var detail = await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "negotiate without a token");
+        Assert.Contains("access_token", detail, StringComparison.Ordinal);
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+    }
+
+    private static async Task<Guid> PlaceAsync(SecuredShop secured, string token, long amount)
+    {
+        var placed = await ReadJsonAsync(await secured.Http.SendAsync(Request(HttpMethod.Post, "/orders/orders", token, $"{{\"amount\":{amount}}}")), HttpStatusCode.Created);
+        return placed.GetProperty("id").GetGuid();
+    }
+
+    private static async Task<Watcher> ConnectAsync(SecuredShop secured, string path, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions> configure)
+    {
+        var connection = new HubConnectionBuilder().WithUrl(new Uri(secured.Gateway.BaseAddress, path), configure).Build();
+        var watcher = new Watcher(connection);
+        await connection.StartAsync();
+        return watcher;
+    }
+
+    private sealed class Watcher : IAsyncDisposable
+    {
+        private readonly HubConnection _connection;
+        private readonly ConcurrentQueue<OrderStatusNotification> _received = new();
+
+        public Watcher(HubConnection connection)
+        {
+            _connection = connection;
+            _connection.On<OrderStatusNotification>(OrdersHub.StatusChangedMethod, _received.Enqueue);
+        }
+
+        public IReadOnlyList<OrderStatusNotification> Received => [.. _received];
+
+        public Task<OrderStatusNotification> WaitForAsync(Guid orderId, string status) =>
+            Eventually.UntilAsync(
+                () => Task.FromResult(_received.FirstOrDefault(n => n.OrderId == orderId && n.Status == status)),
+                notification => notification is not null,
+                $"{status} of order {orderId} to be pushed")!;
+
+        public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using Shop.IntegrationTests.Auth;
+using Shop.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Shop.IntegrationTests.Browser;
+
+/// <summary>The page in Debian's Chromium against a gateway in Auth:Mode=Jwt (dev tokens on) in front of apps that ask for the function key.</summary>
+[Collection(ShopCollection.Name)]
+public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
+
+    private SecuredShop _secured = null!;
+    private StaticSiteServer _site = null!;
+    private AppInstance _gateway = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        _secured = await system.SecuredAsync();
+        _site = await StaticSiteServer.StartAsync();
+        _gateway = await _secured.StartGatewayAsync(system, "--Auth:DevTokens=true", $"--Gateway:AllowedOrigins:0={_site.Origin}");
+        _site.GatewayUrl = _gateway.BaseAddress;
+
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 1000 } });
+        _page.Console += (_, message) => output.WriteLine($"[browser {message.Type}] {message.Text}");
+        SetDefaultExpectTimeout(20_000);
+    }
+
+    [Fact]
+    public async Task The_page_signs_in_tops_up_places_an_order_and_sees_it_paid_live()
+    {
+        var user = ShopSystem.NewUserId();
+        await _page.GotoAsync(_site.Origin + "/");
+        await Expect(_page.Locator("#auth-mode")).ToHaveAttributeAsync("data-mode", "Jwt");
+        await Expect(_page.Locator("#use-user")).ToHaveTextAsync("Sign in");
+        await Expect(_page.Locator("#hub-state")).ToHaveAttributeAsync("data-state", "offline");
+
+        await _page.FillAsync("#user-id", user.ToString(CultureInfo.InvariantCulture));
+        await _page.ClickAsync("#use-user");
+        await Expect(_page.Locator("#log").GetByText($"Signed in as user {user}.")).ToHaveCountAsync(1);
+        await Expect(_page.Locator("#hub-state")).ToHaveAttributeAsync("data-state", "live");
+        await Expect(_page.Locator("#log").GetByText($"Live status on for user {user}.")).ToHaveCountAsync(1);
+
+        await _page.ClickAsync("#create-account");
+        await Expect(_page.Locator("#balance")).ToHaveTextAsync("0");
+        await _page.FillAsync("#topup-amount", "500");
+        await _page.ClickAsync("#topup");
+        await Expect(_page.Locator("#balance")).ToHaveTextAsync("500");
+        await _page.FillAsync("#order-amount", "200");
+        await _page.ClickAsync("#place-order");
+
+        await Expect(_page.Locator("#orders tbody .badge[data-status=PAID]")).ToHaveCountAsync(1);
+        await Expect(_page.Locator("#log .entry.live").Filter(new() { HasText = "is PAID" })).ToHaveCountAsync(1);
+        await Expect(_page.Locator("#balance")).ToHaveTextAsync("300");
+        // What the page did is the token's user's, in the databases too.
+        Assert.Equal((1, 1, 2, 300), await AuthProbe.RowsAsync(system, user));
+
+        Directory.CreateDirectory(RepositoryPaths.Screenshots);
+        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryPaths.Screenshots, "shop-page-jwt.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_pasted_token_is_used_and_a_refused_one_is_shown_in_plain_words()
+    {
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 42);
+        await _page.GotoAsync(_site.Origin + "/");
+        await Expect(_page.Locator("#token-form")).ToBeVisibleAsync();
+
+        var (exit, printed, error) = await TokenTool.RunAsync("token", "--user", user.ToString(CultureInfo.InvariantCulture), "--key", _secured.SigningKey);
+        Assert.True(exit == 0, error);
+        await _page.FillAsync("#token", printed.Trim());
+        await _page.ClickAsync("#use-token");
+        await Expect(_page.Locator("#log").GetByText($"Signed in as user {user}.")).ToHaveCountAsync(1);
+        await Expect(_page.Locator("#balance")).ToHaveTextAsync("42");
+
+        var expired = ForgedToken.Sign(Convert.FromBase64String(_secured.SigningKey),
+            ForgedToken.Claims(user, expiresIn: TimeSpan.FromHours(-1), notBeforeIn: TimeSpan.FromHours(-2)));
+        await _page.FillAsync("#token", expired);
+        await _page.ClickAsync("#use-token");
+        await Expect(_page.Locator("#log .entry.error").Filter(new() { HasText = "Not signed in: The token expired at" })).Not.ToHaveCountAsync(0);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.CloseAsync();
+        _playwright.Dispose();
+        await _gateway.StopAsync();
+        await _site.DisposeAsync();
+    }
+}

@@ -1,0 +1,226 @@
+using Microsoft.Extensions.DependencyInjection;
+using Shop.Contracts;
+using Shop.IntegrationTests.Infrastructure;
+using Shop.Messaging;
+using Shop.Payments.Data;
+
+namespace Shop.IntegrationTests.Invariants;
+
+/// <summary>
+/// Consumers handle the deliveries that have arrived together, in one transaction: every effect still applies once, the
+/// money rules hold inside a batch, poison leaves alone and a crash before the ack redelivers the batch harmlessly. Each
+/// test queues OrderCreated while Payments is down, then starts a Payments whose first unit of work waits until the rest
+/// of the backlog sits in its consumer, so the batches are the ones the test means.
+/// </summary>
+[Collection(ShopCollection.Name)]
+public sealed class BatchTests(ShopSystem system)
+{
+    private const string Queue = ShopTopology.PaymentsOrderCreatedQueue;
+    private const string DeadLetterQueue = Queue + ShopTopology.DeadLetterSuffix;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(64)]
+    public async Task Twenty_orders_of_a_user_whose_balance_covers_seven_end_seven_paid_thirteen_failed_and_balance_zero(int batchSize)
+    {
+        using var probe = new MessagingProbe();
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 70);
+        var fault = new InboxFault { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        try
+        {
+            var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 20, amount: 10);
+            await StartGatedPaymentsAsync(fault, batchSize, probe, backlog: 20);
+
+            var finals = await Task.WhenAll(orders.Select(id => system.Client.WaitForFinalStatusAsync(user, id)));
+
+            Assert.Equal(7, finals.Count(o => o.Status == "PAID"));
+            Assert.Equal(13, finals.Count(o => o.Status == "FAILED" && o.Reason == PaymentFailureReasons.InsufficientFunds));
+            Assert.Equal(0, (await system.Client.GetBalanceAsync(user)).Balance);
+            Assert.Equal(7, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE user_id = $1 AND kind = 'charge'", user));
+            // The batches were the configured ones: after the first, the buffered backlog in chunks of the batch size.
+            var batches = fault.Batches.Select(b => b.Count).ToList();
+            Assert.Equal(20, batches.Sum());
+            Assert.Equal(Chunks(20 - batches[0], batchSize), batches.Skip(1));
+        }
+        finally
+        {
+            await system.ReplacePaymentsAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Duplicates_inside_a_batch_and_across_batches_are_applied_once()
+    {
+        using var probe = new MessagingProbe();
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 100);
+        var fault = new InboxFault { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var duplicatesBefore = probe.Consumed(Queue, MessagingMetrics.OutcomeDuplicate);
+        try
+        {
+            var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 3, amount: 10);
+            var messages = await Task.WhenAll(orders.Select(OrderCreatedRowAsync));
+            // Behind the three originals: the first twice more and the second once more, with their own message ids.
+            foreach (var index in new[] { 0, 0, 1 })
+            {
+                await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated), messages[index].Payload,
+                    messages[index].Id, orders[index]);
+            }
+            await StartGatedPaymentsAsync(fault, batchSize: 64, probe, backlog: 6);
+
+            foreach (var order in orders)
+            {
+                Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order)).Status);
+            }
+            await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDuplicate, duplicatesBefore + 3);
+            Assert.Contains(fault.Batches, batch => batch.Count != batch.Distinct().Count());
+
+            // A later batch repeats two of them again.
+            foreach (var index in new[] { 2, 0 })
+            {
+                await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated), messages[index].Payload,
+                    messages[index].Id, orders[index]);
+            }
+            await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDuplicate, duplicatesBefore + 5);
+
+            Assert.Equal(70, (await system.Client.GetBalanceAsync(user)).Balance);
+            foreach (var (order, message) in orders.Zip(messages))
+            {
+                Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order));
+                Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", message.Id));
+            }
+        }
+        finally
+        {
+            await system.ReplacePaymentsAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_poison_message_inside_a_batch_is_dead_lettered_alone_with_its_reason_and_the_rest_applied_once()
+    {
+        using var probe = new MessagingProbe();
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        await broker.DrainAsync(DeadLetterQueue);
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 50);
+        var fault = new InboxFault { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var poison = Guid.NewGuid();
+        try
+        {
+            var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 2, amount: 10);
+            // Well-formed, so it passes decoding and reaches the handler inside the batch, which refuses it.
+            await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated),
+                $"{{\"orderId\":\"{Guid.NewGuid()}\",\"userId\":{user},\"amount\":-5}}", poison);
+            orders.AddRange(await QueueOrdersWhilePaymentsIsDownAsync(user, count: 3, amount: 10, alreadyQueued: 3));
+            await StartGatedPaymentsAsync(fault, batchSize: 64, probe, backlog: 6);
+
+            foreach (var order in orders)
+            {
+                Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order)).Status);
+                Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order));
+            }
+            await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDeadLettered, 1);
+            var dead = Assert.Single(await broker.DrainAsync(DeadLetterQueue));
+            Assert.Equal(poison.ToString(), dead.BasicProperties.MessageId);
+            Assert.Contains("amount -5", RawBroker.Header(dead, MessageHeaders.DeathReason));
+            Assert.Equal(0, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", poison));
+            Assert.Equal(0, (await system.Client.GetBalanceAsync(user)).Balance);
+            // It was refused inside a batch with the others, which then went one by one.
+            Assert.Contains(fault.Batches, batch => batch.Contains(poison) && batch.Count > 1);
+        }
+        finally
+        {
+            await system.ReplacePaymentsAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_committed_and_never_acked_comes_again_and_applies_nothing_twice()
+    {
+        using var probe = new MessagingProbe();
+        var user = ShopSystem.NewUserId();
+        await system.Client.TopUpAsync(user, 100);
+        var fault = new InboxFault { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously), HangAfterCommitOfAtLeast = 2 };
+        var duplicatesBefore = probe.Consumed(Queue, MessagingMetrics.OutcomeDuplicate);
+        try
+        {
+            var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 4, amount: 10);
+            await StartGatedPaymentsAsync(fault, batchSize: 64, probe, backlog: 4);
+            var committed = await fault.Committed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            var hung = fault.Batches.First(batch => batch.Contains(committed.MessageId));
+            Assert.True(hung.Count >= 2, $"the batch that committed and hung holds {hung.Count} messages");
+
+            // The consumer dies before its ack: a healthy instance receives the batch again.
+            await system.ReplacePaymentsAsync();
+
+            await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDuplicate, duplicatesBefore + hung.Count);
+            foreach (var order in orders)
+            {
+                Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order)).Status);
+                Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order));
+            }
+            Assert.Equal(60, (await system.Client.GetBalanceAsync(user)).Balance);
+            foreach (var messageId in hung)
+            {
+                Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", messageId));
+            }
+        }
+        finally
+        {
+            await system.ReplacePaymentsAsync();
+        }
+    }
+
+    /// <summary>Stops Payments and places orders, whose OrderCreated then wait in its queue.</summary>
+    private async Task<List<Guid>> QueueOrdersWhilePaymentsIsDownAsync(long user, int count, long amount, int alreadyQueued = 0)
+    {
+        await system.Payments.StopAsync();
+        var orders = new List<Guid>();
+        for (var i = 0; i < count; i++)
+        {
+            orders.Add((await system.Client.PlaceOrderAsync(user, amount)).Id);
+        }
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        await Eventually.UntilAsync(() => broker.Channel.MessageCountAsync(Queue), n => n == alreadyQueued + count,
+            $"{alreadyQueued + count} OrderCreated waiting in {Queue}");
+        return orders;
+    }
+
+    /// <summary>Starts Payments with one consumer worker whose first unit of work waits until the rest of the backlog is buffered.</summary>
+    private async Task StartGatedPaymentsAsync(InboxFault fault, int batchSize, MessagingProbe probe, int backlog)
+    {
+        await system.ReplacePaymentsAsync(services =>
+        {
+            FaultInjection.Inbox<PaymentsDbContext>(fault)(services);
+            services.Configure<MessagingOptions>(options =>
+            {
+                options.BatchSize = batchSize;
+                options.ConsumerConcurrency = 1;
+            });
+        });
+        await fault.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var first = fault.Batches.First().Count;
+        await Eventually.UntilAsync(() => Task.FromResult(probe.Buffered(Queue)), n => n == backlog - first,
+            $"the other {backlog - first} deliveries buffered in the consumer");
+        fault.Gate!.SetResult();
+    }
+
+    private async Task<(Guid Id, string Payload)> OrderCreatedRowAsync(Guid orderId)
+    {
+        var rows = await system.OrdersDb.QueryAsync("SELECT id, payload::text FROM outbox_messages WHERE correlation_id = $1 AND type = $2",
+            reader => (reader.GetGuid(0), reader.GetString(1)), orderId, nameof(OrderCreated));
+        return Assert.Single(rows);
+    }
+
+    private static IEnumerable<int> Chunks(int total, int size)
+    {
+        for (; total > 0; total -= size)
+        {
+            yield return Math.Min(size, total);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+using Shop.Api.Admission;
+
+namespace Shop.UnitTests.Api;
+
+public sealed class AdmissionControlTests
+{
+    private readonly Mock<IBacklogGauge> _backlog = new();
+    private readonly AdmissionOptions _options = new() { MaxConcurrentWrites = 2, MaxBacklog = 10, RetryAfter = TimeSpan.FromSeconds(2) };
+
+    public AdmissionControlTests() => _backlog.SetupGet(g => g.Describes).Returns("orders awaiting payment");
+
+    private AdmissionControl Create() =>
+        new(Microsoft.Extensions.Options.Options.Create(_options), _backlog.Object, TimeProvider.System, NullLogger<AdmissionControl>.Instance);
+
+    [Fact]
+    public void Writes_below_both_bounds_are_admitted()
+    {
+        _backlog.SetupGet(g => g.Current).Returns(9);
+
+        using var ticket = Create().TryEnter();
+
+        Assert.Null(ticket.Refusal);
+    }
+
+    [Fact]
+    public async Task A_backlog_at_the_bound_refuses_with_503_problem_and_Retry_After()
+    {
+        _backlog.SetupGet(g => g.Current).Returns(10);
+
+        using var ticket = Create().TryEnter();
+
+        var response = await ExecuteAsync(ticket.Refusal!);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, response.StatusCode);
+        Assert.Equal("2", response.Headers.RetryAfter.ToString());
+        Assert.StartsWith("application/problem+json", response.ContentType);
+        var detail = JsonDocument.Parse(response.Body).RootElement.GetProperty("detail").GetString();
+        Assert.Contains("10 orders awaiting payment", detail);
+    }
+
+    [Fact]
+    public void An_unknown_backlog_refuses_nothing()
+    {
+        _backlog.SetupGet(g => g.Current).Returns((long?)null);
+
+        using var ticket = Create().TryEnter();
+
+        Assert.Null(ticket.Refusal);
+    }
+
+    [Fact]
+    public void One_write_more_than_the_concurrency_bound_is_refused_until_one_finishes()
+    {
+        _backlog.SetupGet(g => g.Current).Returns(0);
+        var admission = Create();
+
+        var first = admission.TryEnter();
+        using var second = admission.TryEnter();
+        using (var third = admission.TryEnter())
+        {
+            Assert.NotNull(third.Refusal);
+        }
+        first.Dispose();
+        using var fourth = admission.TryEnter();
+
+        Assert.Null(second.Refusal);
+        Assert.Null(fourth.Refusal);
+    }
+
+    [Fact]
+    public void Refused_writes_do_not_hold_a_place()
+    {
+        _backlog.SetupGet(g => g.Current).Returns(0);
+        var admission = Create();
+        using var first = admission.TryEnter();
+        using var second = admission.TryEnter();
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var refused = admission.TryEnter();
+            Assert.NotNull(refused.Refusal);
+        }
+        second.Dispose();
+
+        using var next = admission.TryEnter();
+        Assert.Null(next.Refusal);
+    }
+
+    [Fact]
+    public void Switched_off_it_admits_everything()
+    {
+        _options.Enabled = false;
+        _backlog.SetupGet(g => g.Current).Returns(1000);
+        var admission = Create();
+
+        var tickets = Enumerable.Range(0, 5).Select(_ => admission.TryEnter()).ToList();
+
+        Assert.All(tickets, ticket => Assert.Null(ticket.Refusal));
+    }
+
+    private static async Task<(int StatusCode, IHeaderDictionary Headers, string? ContentType, string Body)> ExecuteAsync(IResult result)
+    {
+        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider() };
+        context.Response.Body = new MemoryStream();
+        await result.ExecuteAsync(context);
+        context.Response.Body.Position = 0;
+        return (context.Response.StatusCode, context.Response.Headers, context.Response.ContentType,
+            await new StreamReader(context.Response.Body).ReadToEndAsync());
+    }
+}
