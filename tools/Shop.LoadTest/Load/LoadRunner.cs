@@ -38,6 +38,10 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
         (live, liveProblem) = await WarmUpAsync(api, book, rest, clock, users, live, liveProblem, cancellationToken);
 
         var restShare = live is null ? 1 : options.RestSample;
+        await WarmUpUnderLoadAsync(api, book, rest, clock, users, live is not null, cancellationToken);
+        var sentBefore = book.Sent;
+        var refusedBefore = book.Refused;
+        var errorsBefore = book.ErrorsByKind;
         var driver = new LoadDriver(options, api, book, rest, clock, users.LoadUsers, restShare);
         var database = await DatabaseActivity.SnapshotAsync(options, cancellationToken);
         var sampler = ProcessSampler.Start([.. options.SystemPorts, options.Gateway.Port]);
@@ -45,7 +49,7 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
         var finalsBefore = book.Finals;
         var startMs = clock.NowMs;
         using var progress = new CancellationTokenSource();
-        var reporter = ReportProgressAsync(book, clock, startMs, progress.Token);
+        var reporter = ReportProgressAsync(book, clock, startMs, sentBefore, progress.Token);
         // Rates count over the schedule's window: answers that come later (slow, or timed out) do not stretch it.
         var loadMs = await driver.DriveAsync(startMs, cancellationToken) - startMs;
         var finalsInWindow = book.Finals - finalsBefore;
@@ -75,12 +79,13 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
             LastUserId = users.Last,
             Gateway = options.Gateway.ToString(),
             StartedAt = clock.StartedAt.AddMilliseconds(startMs),
-            Sent = book.Sent - WarmUpOrders,
+            Sent = book.Sent - sentBefore,
             Accepted = orders.Count,
-            AchievedSendRate = (book.Sent - WarmUpOrders) / (loadMs / 1000),
+            AchievedSendRate = (book.Sent - sentBefore) / (loadMs / 1000),
             CompletedPerSecond = finalsInWindow / (loadMs / 1000),
-            ErrorsByKind = book.ErrorsByKind,
-            Refused = book.Refused,
+            ErrorsByKind = book.ErrorsByKind.Select(e => (e.Key, Count: e.Value - errorsBefore.GetValueOrDefault(e.Key)))
+                .Where(e => e.Count > 0).ToDictionary(e => e.Key, e => e.Count),
+            Refused = book.Refused - refusedBefore,
             Database = databaseWork,
             PostOrder = LatencySummary.Of(orders.Select(o => o.AcceptedMs - o.IntendedMs)),
             FinalViaSignalR = LatencySummary.Of(Pushed(orders, _ => true)),
@@ -110,7 +115,9 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
         // The closed model's rate is not known ahead: --rate stands in for it here.
         var expected = options.Rate * options.Duration.TotalSeconds;
         var perUser = Math.Ceiling(expected / options.Users);
-        var topUp = (long)Math.Floor(perUser * options.Coverage) * options.Amount;
+        // The warm-up's orders are all covered, so the measured window keeps the coverage asked for.
+        var warmUpPerUser = (long)Math.Ceiling(options.Rate * options.WarmUp.TotalSeconds / options.Users);
+        var topUp = ((long)Math.Floor(perUser * options.Coverage) + warmUpPerUser) * options.Amount;
         using var gate = new SemaphoreSlim(16);
         await Task.WhenAll(users.All.Select(async user =>
         {
@@ -177,17 +184,33 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
         }
     }
 
-    private async Task ReportProgressAsync(OrderBook book, RunClock clock, double startMs, CancellationToken cancellationToken)
+    /// <summary>The run's load for <see cref="LoadTestOptions.WarmUp"/>, unmeasured, then waits until those orders are final.</summary>
+    private async Task WarmUpUnderLoadAsync(ShopApi api, OrderBook book, RestWitness rest, RunClock clock, UserRange users, bool pushes,
+        CancellationToken cancellationToken)
+    {
+        if (options.WarmUp <= TimeSpan.Zero || options.Concurrency is not null)
+        {
+            return;
+        }
+        var warmUp = new LoadDriver(options.WithRate(options.Rate, options.WarmUp), api, book, rest, clock, users.LoadUsers, restShare: 0);
+        await warmUp.DriveAsync(clock.NowMs, cancellationToken);
+        await warmUp.WhenAnsweredAsync();
+        await WaitForWitnessesAsync(book, pushes, clock, cancellationToken);
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"[warm-up] {options.WarmUp.TotalSeconds:0} s at {options.Rate:0.##}/s, not measured: {book.Accepted - WarmUpOrders} accepted, {book.Refused} refused, {book.Errors} errors"));
+    }
+
+    private async Task ReportProgressAsync(OrderBook book, RunClock clock, double startMs, long sentBefore, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        long sent = book.Sent, finals = book.Finals;
+        long sent = book.Sent, finals = book.Finals, finalsBefore = book.Finals;
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
                 long nowSent = book.Sent, nowFinals = book.Finals;
                 log(string.Create(CultureInfo.InvariantCulture,
-                    $"[{(clock.NowMs - startMs) / 1000,5:F0} s] sent {nowSent - WarmUpOrders,7} ({nowSent - sent,5}/s)  final {nowFinals - WarmUpOrders,7} ({nowFinals - finals,5}/s)  awaiting {book.Accepted - nowFinals,6}  refused {book.Refused}  errors {book.Errors}"));
+                    $"[{(clock.NowMs - startMs) / 1000,5:F0} s] sent {nowSent - sentBefore,7} ({nowSent - sent,5}/s)  final {nowFinals - finalsBefore,7} ({nowFinals - finals,5}/s)  awaiting {book.Accepted - nowFinals,6}  refused {book.Refused}  errors {book.Errors}"));
                 (sent, finals) = (nowSent, nowFinals);
             }
         }
