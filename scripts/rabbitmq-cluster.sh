@@ -144,15 +144,30 @@ join() {
   wait_up "$n"
 }
 
+# Waits until node N is up, or for at most $2 half-seconds.
+wait_up_for() {
+  for _ in $(seq 1 "$2"); do
+    is_up "$1" && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
 start() {
   install_if_missing
-  # A fresh node 1 comes up first, for 2 and 3 to join on their first boot.
-  if [ ! -d "$(node_dir 1)/mnesia" ]; then
-    launch 1
-    wait_up 1
-  fi
-  # The rest together: a node whose peers stopped after it waits at boot until it sees them again.
-  for n in "${NODES[@]}"; do launch "$n"; done
+  # One node after another: RabbitMQ 3.10 nodes that boot at the same moment can fail syncing their feature flags.
+  # Node 1 first (a fresh one is what 2 and 3 join; after `stop` it is the last to have stopped, so it needs no peer).
+  # A node that does wait at boot for a peer that stopped after it is given 20 s before the next one starts anyway.
+  for n in "${NODES[@]}"; do
+    if ! is_up "$n"; then
+      launch "$n"
+      if [ "$n" = 1 ] && [ ! -d "$(node_dir 2)/mnesia" ]; then
+        wait_up 1
+      else
+        wait_up_for "$n" 40 || true
+      fi
+    fi
+  done
   for n in "${NODES[@]}"; do wait_up "$n"; done
   join 2
   join 3
