@@ -15,8 +15,8 @@ internal static partial class GatewayLog
     public static partial void BodyTooLarge(ILogger logger, string method, string path, long? contentLength, long limit);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information,
-        Message = "Order status feed consuming queue {Queue} bound to {Exchange}/{RoutingKey}")]
-    public static partial void FeedConsuming(ILogger logger, string queue, string exchange, string routingKey);
+        Message = "Order status feed consuming queue {Queue} bound to {Exchange}/{RoutingKey} on {Endpoint}")]
+    public static partial void FeedConsuming(ILogger logger, string queue, string exchange, string routingKey, string endpoint);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Order status feed channel of queue {Queue} closed ({Reason}); reconnecting")]
     public static partial void FeedChannelClosed(ILogger logger, string queue, string reason);

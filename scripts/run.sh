@@ -3,6 +3,8 @@
 # (installed if missing), both function apps on the development host, the gateway on :8000 (and the original
 # system's order WebSocket on :8001) and the static site on :8080. Ctrl+C stops everything it started.
 # Logs go to .run/logs/.
+# SHOP_RABBITMQ_CLUSTER=1 runs it on the three-node cluster of scripts/rabbitmq-cluster.sh (AMQP 5681-5683,
+# quorum queues) instead of the single node; the cluster keeps running after Ctrl+C (stop it with that script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,7 +16,15 @@ mkdir -p "$logs"
 echo "[run] building (Release)"
 dotnet build Shop.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
-export ConnectionStrings__RabbitMq="${SHOP_RABBITMQ:-amqp://guest:guest@127.0.0.1:5672/}"
+rabbitmq_ui=http://localhost:15672
+if [ "${SHOP_RABBITMQ_CLUSTER:-0}" = 1 ]; then
+  scripts/rabbitmq-cluster.sh start
+  eval "$(scripts/rabbitmq-cluster.sh env)"
+  export RabbitMq__QueueType=quorum
+  rabbitmq_ui=http://localhost:15681
+else
+  export ConnectionStrings__RabbitMq="${SHOP_RABBITMQ:-amqp://guest:guest@127.0.0.1:5672/}"
+fi
 export ConnectionStrings__Orders="${SHOP_ORDERS_DB:-Host=127.0.0.1;Database=orders;Username=shop;Password=shop}"
 export ConnectionStrings__Payments="${SHOP_PAYMENTS_DB:-Host=127.0.0.1;Database=payments;Username=shop;Password=shop}"
 quiet=(--Logging:LogLevel:Default=${SHOP_LOG_LEVEL:-Information} --Logging:LogLevel:Microsoft.EntityFrameworkCore=Warning --Logging:LogLevel:Microsoft.AspNetCore=Warning)
@@ -69,7 +79,8 @@ wait_for() { # name, url
     if curl -fsS -o /dev/null "$2" 2>/dev/null; then echo "[run] $1 is up: $2"; return 0; fi
     sleep 0.5
   done
-  echo "[run] $1 did not come up; see $logs" >&2
+  # The health report says what is wrong, e.g. a queue of the other type and the command that migrates it.
+  echo "[run] $1 did not come up: $(curl -sS "$2" 2>&1); see $logs" >&2
   return 1
 }
 wait_for orders http://127.0.0.1:7071/health
@@ -82,7 +93,7 @@ cat <<MSG
   web page     http://localhost:8080
   API docs     http://localhost:8000/orders/docs, http://localhost:8000/payments/docs
   order socket ws://localhost:8001/ws/orders/{id} (also ws://localhost:8000/ws/orders/{id})
-  RabbitMQ UI  http://localhost:15672  (guest/guest)
+  RabbitMQ UI  $rabbitmq_ui  (guest/guest)
   identity     Auth:Mode=$auth_mode; the apps on 7071/7072 ask for the function key in .run/secrets/function-key
 MSG
 if [ "$auth_mode" = Jwt ] && [ -n "$auth_key" ]; then

@@ -15,14 +15,32 @@ echo "[test] building (Release)"
 dotnet build Shop.sln -c Release -nologo -clp:ErrorsOnly
 
 status=0
-echo "[test] running tests"
-# The fault suite restarts PostgreSQL and RabbitMQ, so it runs alone, after everything else.
+# Every suite runs on one queue type (RabbitMq:QueueType, read by every app the tests start), and the messaging
+# invariants run again on the other, so both types pass the whole contract of the messaging.
+queue_type="${SHOP_TEST_QUEUE_TYPE:-quorum}"
+case "$queue_type" in
+  quorum) other_queue_type=classic ;;
+  classic) other_queue_type=quorum ;;
+  *) echo "[test] SHOP_TEST_QUEUE_TYPE must be quorum or classic, not '$queue_type'" >&2; exit 2 ;;
+esac
+export RabbitMq__QueueType="$queue_type"
+
+echo "[test] running tests ($queue_type queues)"
+# The fault suite restarts PostgreSQL and RabbitMQ, so it runs alone, after everything else; the cluster tests
+# run on a three-node cluster of their own (scripts/rabbitmq-cluster.sh, ports 5681-5683), before it.
 dotnet test Shop.sln -c Release --no-build -nologo --filter "FullyQualifiedName!~Shop.FaultTests" \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@" || status=$?
+echo "[test] running the messaging invariants on $other_queue_type queues"
+RabbitMq__QueueType="$other_queue_type" dotnet test tests/Shop.IntegrationTests -c Release --no-build -nologo \
+  --filter "FullyQualifiedName~Shop.IntegrationTests.Invariants" \
+  --logger "trx;LogFileName=invariants-$other_queue_type.trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@" || status=$?
 if [ -d tests/Shop.FaultTests ]; then
+  echo "[test] running the cluster tests (three RabbitMQ nodes on 127.0.0.1)"
+  dotnet test tests/Shop.FaultTests -c Release --no-build -nologo --filter "FullyQualifiedName~Shop.FaultTests.Cluster" \
+    --logger "trx;LogFileName=cluster.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" || status=$?
   echo "[test] running the fault suite"
-  dotnet test tests/Shop.FaultTests -c Release --no-build -nologo \
-    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" || status=$?
+  dotnet test tests/Shop.FaultTests -c Release --no-build -nologo --filter "FullyQualifiedName!~Shop.FaultTests.Cluster" \
+    --logger "trx;LogFileName=faults.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" || status=$?
 fi
 
 passed=0

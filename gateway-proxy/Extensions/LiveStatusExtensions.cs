@@ -1,3 +1,4 @@
+using Shop.Contracts;
 using Shop.Gateway.LiveStatus;
 
 namespace Shop.Gateway.Extensions;
@@ -13,10 +14,15 @@ public static class LiveStatusExtensions
         builder.Services.AddOptions<OrderStatusFeedOptions>()
             .BindConfiguration(OrderStatusFeedOptions.SectionName)
             .Configure<IConfiguration>((options, configuration) =>
-                options.ConnectionString = configuration.GetConnectionString(OrderStatusFeedOptions.ConnectionStringName) ?? string.Empty)
+            {
+                options.ConnectionString = configuration.GetConnectionString(OrderStatusFeedOptions.ConnectionStringName) ?? string.Empty;
+                options.Endpoints = configuration[OrderStatusFeedOptions.EndpointsKey];
+            })
             .ValidateDataAnnotations()
             .Validate(options => IsAmqpUri(options.ConnectionString),
                 $"ConnectionStrings:{OrderStatusFeedOptions.ConnectionStringName} must be an AMQP URI such as amqp://guest:guest@127.0.0.1:5672/.")
+            .Validate(options => BrokerEndpoint.TryParseList(options.Endpoints, 5672, out _) is not null,
+                $"{OrderStatusFeedOptions.EndpointsKey} must be comma-separated host:port pairs such as 10.0.0.1:5672,10.0.0.2:5672.")
             .ValidateOnStart();
 
         var signalR = builder.Services.AddSignalR();

@@ -38,12 +38,14 @@ internal sealed class OrderStatusFeed(
             AutomaticRecoveryEnabled = false,
             RequestedHeartbeat = TimeSpan.FromSeconds(15),
         };
+        var endpoints = Endpoints(settings);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var connection = await factory.CreateConnectionAsync(stoppingToken);
+                // One of the cluster's nodes that is up, picked at random; after a node dies the next round tries them all.
+                await using var connection = await factory.CreateConnectionAsync(endpoints, factory.ClientProvidedName, stoppingToken);
                 await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
                 var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
                 channel.ChannelShutdownAsync += (_, args) =>
@@ -62,7 +64,7 @@ internal sealed class OrderStatusFeed(
                 var consumer = new AsyncEventingBasicConsumer(channel);
                 consumer.ReceivedAsync += (_, delivery) => OnDeliveryAsync(channel, delivery, stoppingToken);
                 await channel.BasicConsumeAsync(QueueName, autoAck: false, consumer, stoppingToken);
-                GatewayLog.FeedConsuming(logger, QueueName, Route.Exchange, Route.RoutingKey);
+                GatewayLog.FeedConsuming(logger, QueueName, Route.Exchange, Route.RoutingKey, connection.Endpoint.ToString());
                 failures = 0;
                 IsConsuming = true;
 
@@ -125,6 +127,16 @@ internal sealed class OrderStatusFeed(
             GatewayLog.MalformedStatusEvent(logger, delivery.BasicProperties.MessageId, delivery.BasicProperties.CorrelationId, problem);
         }
         await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
+    }
+
+    /// <summary>The nodes of <c>RabbitMq:Endpoints</c>, else the host of the connection string.</summary>
+    private static List<AmqpTcpEndpoint> Endpoints(OrderStatusFeedOptions settings)
+    {
+        var uri = new Uri(settings.ConnectionString);
+        var tls = uri.Scheme == "amqps";
+        var port = uri.Port > 0 ? uri.Port : tls ? 5671 : 5672;
+        var nodes = BrokerEndpoint.TryParseList(settings.Endpoints, port, out _) is { Count: > 0 } listed ? listed : [new BrokerEndpoint(uri.DnsSafeHost, port)];
+        return nodes.Select(node => new AmqpTcpEndpoint(node.Host, node.Port, new SslOption(node.Host, enabled: tls))).ToList();
     }
 
     private static string? ReadHeader(BasicDeliverEventArgs delivery, string name) => MessageHeaderValues.Read(delivery.BasicProperties.Headers, name);

@@ -66,6 +66,15 @@ public sealed class RabbitMqManagement : IDisposable
         }
     }
 
+    /// <summary>The queue's type as the broker reports it: quorum or classic.</summary>
+    public async Task<string?> QueueTypeAsync(string vhost, string queue)
+    {
+        using var response = await _http.GetAsync($"/api/queues/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(queue)}");
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.TryGetProperty("type", out var type) ? type.GetString() : null;
+    }
+
     private static long Read(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
 

@@ -53,12 +53,10 @@ public sealed class RawBroker : IAsyncDisposable
         while (await channel.BasicGetAsync(queue, autoAck: false) is { } message)
         {
             lastTag = message.DeliveryTag;
+            var death = DeadLetterHeaders.Read(message.BasicProperties.Headers);
             messages.Add(new PeekedMessage(
                 message.BasicProperties.MessageId, message.BasicProperties.Type, message.BasicProperties.CorrelationId,
-                Header(message, MessageHeaders.DeathReason),
-                Header(message, MessageHeaders.OriginalExchange),
-                Header(message, MessageHeaders.OriginalRoutingKey),
-                Encoding.UTF8.GetString(message.Body.Span)));
+                death.Reason, death.OriginalExchange, death.OriginalRoutingKey, Encoding.UTF8.GetString(message.Body.Span)));
         }
         if (lastTag != 0)
         {

@@ -6,11 +6,13 @@ public enum AdminAction
 {
     List,
     Replay,
+    Migrate,
 }
 
 /// <summary>The parsed command line: what to do, to which dead-letter queues, on which broker.</summary>
 /// <param name="MessageId">For replay: the one message to replay, or null for --all.</param>
-public sealed record AdminCommand(AdminAction Action, IReadOnlyList<string> Queues, string? MessageId, string Broker)
+/// <param name="QueueType">For migrate: the type every durable queue ends up as.</param>
+public sealed record AdminCommand(AdminAction Action, IReadOnlyList<string> Queues, string? MessageId, string Broker, QueueType? QueueType = null)
 {
     public const string DefaultBroker = "amqp://guest:guest@127.0.0.1:5672/";
     public const int UsageExitCode = 2;
@@ -21,11 +23,11 @@ public sealed record AdminCommand(AdminAction Action, IReadOnlyList<string> Queu
 
     public static AdminCommand Parse(IReadOnlyList<string> args)
     {
-        if (args.Count < 2 || args[0] != "dlq")
+        if (args.Count < 2 || args[0] is not ("dlq" or "queues"))
         {
-            throw new ArgumentException("Expected 'token', 'dlq list' or 'dlq replay'.");
+            throw new ArgumentException("Expected 'token', 'dlq list', 'dlq replay' or 'queues migrate'.");
         }
-        string? queue = null, messageId = null, broker = null;
+        string? queue = null, messageId = null, broker = null, to = null;
         var all = false;
         var positional = new List<string>();
         for (var i = 2; i < args.Count; i++)
@@ -44,6 +46,9 @@ public sealed record AdminCommand(AdminAction Action, IReadOnlyList<string> Queu
                 case "--all":
                     all = true;
                     break;
+                case "--to":
+                    to = Value(args, ref i);
+                    break;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal))
                     {
@@ -55,6 +60,28 @@ public sealed record AdminCommand(AdminAction Action, IReadOnlyList<string> Queu
         }
         // The broker the apps are configured with (scripts/run.sh exports it), else the local one.
         broker ??= Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") is { Length: > 0 } configured ? configured : DefaultBroker;
+
+        if (args[0] == "queues")
+        {
+            if (args[1] != "migrate")
+            {
+                throw new ArgumentException($"Unknown command 'queues {args[1]}'.");
+            }
+            if (positional.Count > 0 || queue is not null || messageId is not null || all)
+            {
+                throw new ArgumentException("'queues migrate' takes only --to and --broker.");
+            }
+            return to switch
+            {
+                "quorum" => new AdminCommand(AdminAction.Migrate, [], null, broker, Contracts.QueueType.Quorum),
+                "classic" => new AdminCommand(AdminAction.Migrate, [], null, broker, Contracts.QueueType.Classic),
+                _ => throw new ArgumentException("'queues migrate' needs --to quorum or --to classic."),
+            };
+        }
+        if (to is not null)
+        {
+            throw new ArgumentException("--to belongs to 'queues migrate'.");
+        }
 
         switch (args[1])
         {
@@ -89,7 +116,11 @@ public sealed record AdminCommand(AdminAction Action, IReadOnlyList<string> Queu
               dlq replay <dlq> (--message-id <id> | --all) [--broker ...]
                   republishes to the original exchange and routing key with publisher confirms,
                   and removes a message from the dead-letter queue only after its confirm
-            queues: 
+              queues migrate --to (quorum|classic) [--broker ...]
+                  re-creates every durable queue of the topology that has the other type (or other arguments) as
+                  the given type, moving its messages aside and back with publisher confirms; run it after changing
+                  RabbitMq:QueueType, while the apps on the new setting run or are stopped
+            dead-letter queues: 
             """ + string.Join(", ", AllDeadLetterQueues));
         return UsageExitCode;
     }

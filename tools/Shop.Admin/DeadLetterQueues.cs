@@ -9,7 +9,10 @@ namespace Shop.Admin;
 public sealed class DeadLetterQueues : IAsyncDisposable
 {
     private static readonly string[] DeathHeaders =
-        [MessageHeaders.DeathReason, MessageHeaders.OriginalExchange, MessageHeaders.OriginalRoutingKey, MessageHeaders.OriginalQueue, MessageHeaders.DeadLetteredAt];
+    [
+        MessageHeaders.DeathReason, MessageHeaders.OriginalExchange, MessageHeaders.OriginalRoutingKey, MessageHeaders.OriginalQueue, MessageHeaders.DeadLetteredAt,
+        .. DeadLetterHeaders.BrokerHeaders,
+    ];
 
     private readonly IConnection _connection;
 
@@ -71,7 +74,7 @@ public sealed class DeadLetterQueues : IAsyncDisposable
             found = true;
             if (letter.OriginalExchange is null || letter.OriginalRoutingKey is null)
             {
-                output.WriteLine($"  {letter.MessageId}: no {MessageHeaders.OriginalExchange}/{MessageHeaders.OriginalRoutingKey} header; left in {queue}");
+                output.WriteLine($"  {letter.MessageId}: no {MessageHeaders.OriginalExchange}/{MessageHeaders.OriginalRoutingKey} header nor x-death record; left in {queue}");
                 kept.Add(message.DeliveryTag);
                 failed++;
                 continue;
@@ -125,14 +128,12 @@ public sealed class DeadLetterQueues : IAsyncDisposable
 public sealed record DeadLetter(string? MessageId, string? Type, string? OrderId, string? Reason, string? DeadLetteredAt,
     string? OriginalExchange, string? OriginalRoutingKey, string? OriginalQueue)
 {
+    /// <summary>From the consumer's dead-letter headers, or from RabbitMQ's x-death record when the queue dead-lettered it itself.</summary>
     public static DeadLetter From(BasicGetResult message)
     {
         var properties = message.BasicProperties;
+        var death = DeadLetterHeaders.Read(properties.Headers);
         return new DeadLetter(properties.MessageId, properties.Type, properties.CorrelationId,
-            Header(properties, MessageHeaders.DeathReason), Header(properties, MessageHeaders.DeadLetteredAt),
-            Header(properties, MessageHeaders.OriginalExchange), Header(properties, MessageHeaders.OriginalRoutingKey),
-            Header(properties, MessageHeaders.OriginalQueue));
+            death.Reason, death.DeadLetteredAt, death.OriginalExchange, death.OriginalRoutingKey, death.OriginalQueue);
     }
-
-    private static string? Header(IReadOnlyBasicProperties properties, string name) => MessageHeaderValues.Read(properties.Headers, name);
 }

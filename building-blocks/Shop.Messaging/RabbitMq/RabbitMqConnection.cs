@@ -6,30 +6,66 @@ namespace Shop.Messaging.RabbitMq;
 
 /// <summary>
 /// The service's broker connections: one long-lived publishing channel with confirms, re-created after a
-/// failure, and fresh connections for consumers (which run their own reconnect loop).
+/// failure, and fresh connections for consumers (which run their own reconnect loop). Every connection goes to one of
+/// <see cref="RabbitMqOptions.Endpoints"/> that is up, so after a node dies the next attempt lands on another.
 /// </summary>
-internal sealed class RabbitMqConnection(IOptions<RabbitMqOptions> rabbitOptions, IOptions<MessagingOptions> messagingOptions, ILogger<RabbitMqConnection> logger)
-    : IAsyncDisposable
+internal sealed partial class RabbitMqConnection(
+    IOptions<RabbitMqOptions> rabbitOptions,
+    IOptions<MessagingOptions> messagingOptions,
+    TimeProvider clock,
+    ILogger<RabbitMqConnection> logger) : IAsyncDisposable
 {
+    /// <summary>After a failed connect, publishes fail fast for this long instead of each trying to connect again.</summary>
+    private static readonly TimeSpan FailFastWindow = TimeSpan.FromSeconds(1);
+
+    /// <summary>While a queue is known not to match the configured type, the topology is declared again this often.</summary>
+    internal static readonly TimeSpan MismatchRecheckInterval = TimeSpan.FromSeconds(15);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnection? _connection;
     private IChannel? _publishChannel;
     private (DateTimeOffset At, Exception Error)? _lastFailure;
+    // Written by every consumer loop and the publisher: one reference, swapped whole.
+    private Mismatch? _mismatch;
 
-    /// <summary>After a failed connect, publishes fail fast for this long instead of each trying to connect again.</summary>
-    private static readonly TimeSpan FailFastWindow = TimeSpan.FromSeconds(1);
-
-    public Task<IConnection> ConnectAsync(string purpose, CancellationToken cancellationToken)
+    /// <summary>
+    /// A connection for a consumer. While a queue is known not to match <see cref="RabbitMqOptions.QueueType"/>, waits
+    /// until the next check is due first, so consumers retry at that pace, not every few seconds.
+    /// </summary>
+    public async Task<IConnection> ConnectAsync(string purpose, CancellationToken cancellationToken)
     {
-        var factory = new ConnectionFactory
+        if (Volatile.Read(ref _mismatch) is { } mismatch && mismatch.At + MismatchRecheckInterval - clock.GetUtcNow() is { Ticks: > 0 } wait)
         {
-            Uri = new Uri(rabbitOptions.Value.ConnectionString),
-            ClientProvidedName = $"{messagingOptions.Value.ServiceName}-{purpose}",
-            AutomaticRecoveryEnabled = false,
-            RequestedConnectionTimeout = rabbitOptions.Value.ConnectTimeout,
-            RequestedHeartbeat = TimeSpan.FromSeconds(15),
-        };
-        return factory.CreateConnectionAsync(cancellationToken);
+            await Task.Delay(wait, clock, cancellationToken);
+        }
+        return await OpenAsync(purpose, cancellationToken);
+    }
+
+    /// <summary>
+    /// Declares the whole topology with the configured queue type on <paramref name="channel"/>. A queue of another type
+    /// is logged once as an error naming the queue and the command that migrates it, and reported by the health check
+    /// until a later declaration succeeds; the service keeps running and serving requests meanwhile.
+    /// </summary>
+    /// <exception cref="QueueMismatchException">A durable queue exists with other arguments.</exception>
+    public async Task DeclareTopologyAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RabbitMqTopology.DeclareAsync(channel, rabbitOptions.Value.QueueType, cancellationToken);
+        }
+        catch (QueueMismatchException mismatch)
+        {
+            var previous = Interlocked.Exchange(ref _mismatch, new Mismatch(clock.GetUtcNow(), mismatch));
+            if (previous?.Error.Message != mismatch.Message)
+            {
+                LogQueueMismatch(mismatch.Queue, mismatch.Message);
+            }
+            throw;
+        }
+        if (Interlocked.Exchange(ref _mismatch, null) is { } resolved)
+        {
+            LogQueueMismatchResolved(resolved.Error.Queue, rabbitOptions.Value.QueueType.ToString().ToLowerInvariant());
+        }
     }
 
     public async ValueTask<IChannel> GetPublishChannelAsync(CancellationToken cancellationToken)
@@ -47,18 +83,23 @@ internal sealed class RabbitMqConnection(IOptions<RabbitMqOptions> rabbitOptions
             {
                 return _publishChannel;
             }
-            if (_lastFailure is { } last && DateTimeOffset.UtcNow - last.At < FailFastWindow)
+            var now = clock.GetUtcNow();
+            if (Volatile.Read(ref _mismatch) is { } mismatch && now - mismatch.At < MismatchRecheckInterval)
             {
-                throw new IOException($"The broker was unreachable {(DateTimeOffset.UtcNow - last.At).TotalMilliseconds:0} ms ago: {last.Error.Message}", last.Error);
+                throw new QueueMismatchException(mismatch.Error.Queue, mismatch.Error.Configured, mismatch.Error.BrokerReply, mismatch.Error);
+            }
+            if (_lastFailure is { } last && now - last.At < FailFastWindow)
+            {
+                throw new IOException($"The broker was unreachable {(now - last.At).TotalMilliseconds:0} ms ago: {last.Error.Message}", last.Error);
             }
             await CloseAsync();
             try
             {
-                _connection = await ConnectAsync("publisher", cancellationToken);
+                _connection = await OpenAsync("publisher", cancellationToken);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
-                _lastFailure = (DateTimeOffset.UtcNow, exception);
+                _lastFailure = (clock.GetUtcNow(), exception);
                 throw;
             }
             _lastFailure = null;
@@ -68,15 +109,46 @@ internal sealed class RabbitMqConnection(IOptions<RabbitMqOptions> rabbitOptions
                 publisherConfirmationTrackingEnabled: true,
                 outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(Math.Max(1024, messagingOptions.Value.RelayBatchSize * 4)));
             var created = await _connection.CreateChannelAsync(options, cancellationToken);
-            await RabbitMqTopology.DeclareAsync(created, cancellationToken);
+            await DeclareTopologyAsync(created, cancellationToken);
             _publishChannel = created;
-            logger.LogInformation("Publishing channel open to {Endpoint}", _connection.Endpoint);
+            LogPublishChannelOpen(_connection.Endpoint.ToString());
             return created;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// After the broker nacked a publish, closes <paramref name="channel"/> so the next publish opens a new one. A RabbitMQ
+    /// 3.10 channel remembers, per quorum queue, the leader it first saw; one opened while the queue was electing a new
+    /// leader keeps asking the dead one and has every publish to that queue nacked for as long as it lives.
+    /// </summary>
+    public async Task RenewPublishChannelAsync(IChannel channel)
+    {
+        if (channel.IsOpen)
+        {
+            LogPublishChannelRenewed();
+            await channel.AbortAsync();
+        }
+    }
+
+    private async Task<IConnection> OpenAsync(string purpose, CancellationToken cancellationToken)
+    {
+        var options = rabbitOptions.Value;
+        var name = $"{messagingOptions.Value.ServiceName}-{purpose}";
+        var factory = new ConnectionFactory
+        {
+            Uri = new Uri(options.ConnectionString),
+            ClientProvidedName = name,
+            AutomaticRecoveryEnabled = false,
+            RequestedConnectionTimeout = options.ConnectTimeout,
+            RequestedHeartbeat = TimeSpan.FromSeconds(15),
+        };
+        var connection = await factory.CreateConnectionAsync(options.AmqpEndpoints(), name, cancellationToken);
+        LogConnected(name, connection.Endpoint.ToString());
+        return connection;
     }
 
     private async Task CloseAsync()
@@ -105,4 +177,21 @@ internal sealed class RabbitMqConnection(IOptions<RabbitMqOptions> rabbitOptions
             _gate.Release();
         }
     }
+
+    private sealed record Mismatch(DateTimeOffset At, QueueMismatchException Error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected {Connection} to {Endpoint}")]
+    private partial void LogConnected(string connection, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Publishing channel open to {Endpoint}")]
+    private partial void LogPublishChannelOpen(string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker nacked a publish; the publishing channel is closed and the next publish opens a new one")]
+    private partial void LogPublishChannelRenewed();
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Queue {Queue} does not match the configured queue type: {Problem}")]
+    private partial void LogQueueMismatch(string queue, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} now matches RabbitMq:QueueType={QueueType}; consuming and publishing resume")]
+    private partial void LogQueueMismatchResolved(string queue, string queueType);
 }

@@ -59,7 +59,7 @@ internal sealed partial class RabbitMqConsumerHost(
         await using var amqp = await connection.ConnectAsync($"consumer-{queue}", stoppingToken);
         await using var channel = await amqp.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false), stoppingToken);
-        await RabbitMqTopology.DeclareAsync(channel, stoppingToken);
+        await connection.DeclareTopologyAsync(channel, stoppingToken);
         await channel.BasicQosAsync(0, settings.Prefetch, global: false, stoppingToken);
 
         var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

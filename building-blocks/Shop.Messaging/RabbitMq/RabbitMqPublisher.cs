@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Shop.Messaging.RabbitMq;
 
@@ -70,6 +71,10 @@ internal sealed class RabbitMqPublisher(RabbitMqConnection connection, IOptions<
         {
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             activity?.AddException(exception);
+            if (exception is PublishException { IsReturn: false })
+            {
+                await connection.RenewPublishChannelAsync(channel);
+            }
             throw;
         }
         finally

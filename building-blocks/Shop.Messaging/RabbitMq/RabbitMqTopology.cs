@@ -1,43 +1,49 @@
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 using Shop.Contracts;
 
 namespace Shop.Messaging.RabbitMq;
 
 /// <summary>Declares <see cref="ShopTopology"/> on the broker; every declaration is idempotent.</summary>
-internal static class RabbitMqTopology
+public static class RabbitMqTopology
 {
-    public static async Task DeclareAsync(IChannel channel, CancellationToken cancellationToken)
+    /// <exception cref="QueueMismatchException">A durable queue exists with other arguments, e.g. as the other queue type.</exception>
+    public static async Task DeclareAsync(IChannel channel, QueueType queueType, CancellationToken cancellationToken)
+    {
+        await DeclareExchangesAsync(channel, cancellationToken);
+        foreach (var queue in ShopTopology.DurableQueues)
+        {
+            await DeclareQueueAsync(channel, queue, queueType, cancellationToken);
+        }
+    }
+
+    public static async Task DeclareExchangesAsync(IChannel channel, CancellationToken cancellationToken)
     {
         await channel.ExchangeDeclareAsync(ShopTopology.UnroutedExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-        // Kept for inspection, bounded: live pushes published while no gateway listens end here too.
-        var unroutedArguments = new Dictionary<string, object?> { ["x-message-ttl"] = 86_400_000, ["x-max-length"] = 100_000 };
-        await channel.QueueDeclareAsync(ShopTopology.UnroutedQueue, durable: true, exclusive: false, autoDelete: false, unroutedArguments, cancellationToken: cancellationToken);
-        await channel.QueueBindAsync(ShopTopology.UnroutedQueue, ShopTopology.UnroutedExchange, routingKey: "", cancellationToken: cancellationToken);
-
         await channel.ExchangeDeclareAsync(ShopTopology.DeadLetterExchange, ExchangeType.Direct, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-
         var producerArguments = ShopTopology.ProducerExchangeArguments();
         foreach (var exchange in ShopTopology.Events.Select(e => e.Exchange).Distinct())
         {
             await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: true, autoDelete: false, producerArguments, cancellationToken: cancellationToken);
         }
+    }
 
-        foreach (var binding in ShopTopology.Queues)
+    /// <summary>Declares one durable queue with the arguments of <paramref name="queueType"/> and binds it.</summary>
+    /// <exception cref="QueueMismatchException">The queue exists with other arguments; the broker has closed the channel.</exception>
+    public static async Task DeclareQueueAsync(IChannel channel, DurableQueue queue, QueueType queueType, CancellationToken cancellationToken)
+    {
+        try
         {
-            var deadLetterQueue = binding.Queue + ShopTopology.DeadLetterSuffix;
-            await channel.QueueDeclareAsync(deadLetterQueue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
-            await channel.QueueBindAsync(deadLetterQueue, ShopTopology.DeadLetterExchange, binding.Queue, cancellationToken: cancellationToken);
-
-            var queueArguments = new Dictionary<string, object?>
-            {
-                ["x-dead-letter-exchange"] = ShopTopology.DeadLetterExchange,
-                ["x-dead-letter-routing-key"] = binding.Queue,
-            };
-            await channel.QueueDeclareAsync(binding.Queue, durable: true, exclusive: false, autoDelete: false, queueArguments, cancellationToken: cancellationToken);
-            foreach (var routingKey in binding.RoutingKeys)
-            {
-                await channel.QueueBindAsync(binding.Queue, binding.Exchange, routingKey, cancellationToken: cancellationToken);
-            }
+            await channel.QueueDeclareAsync(queue.Name, durable: true, exclusive: false, autoDelete: false,
+                ShopTopology.QueueArguments(queue, queueType), cancellationToken: cancellationToken);
+        }
+        catch (OperationInterruptedException exception) when (exception.ShutdownReason?.ReplyCode == Constants.PreconditionFailed)
+        {
+            throw new QueueMismatchException(queue.Name, queueType, exception.ShutdownReason.ReplyText, exception);
+        }
+        foreach (var routingKey in queue.RoutingKeys)
+        {
+            await channel.QueueBindAsync(queue.Name, queue.Exchange, routingKey, cancellationToken: cancellationToken);
         }
     }
 }

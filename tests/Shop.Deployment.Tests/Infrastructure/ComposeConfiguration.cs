@@ -38,8 +38,21 @@ internal sealed class ComposeConfiguration
             ReadPorts(Child(service, "ports")),
             ReadEnvironment(Child(service, "environment")),
             healthcheck is null || Scalar(Child(healthcheck, "disable")) == "true" ? null : ReadTest(Child(healthcheck, "test")),
-            ReadDependsOn(Child(service, "depends_on")));
+            ReadDependsOn(Child(service, "depends_on")),
+            Scalar(Child(service, "hostname")),
+            ReadVolumes(Child(service, "volumes")));
     }
+
+    /// <summary>Each volume as <c>source:target[:mode]</c>, whether written short or long.</summary>
+    private static List<string> ReadVolumes(YamlNode? node) => node is YamlSequenceNode volumes
+        ? volumes.Children.Select(volume => volume switch
+        {
+            YamlScalarNode shortForm => shortForm.Value ?? "",
+            YamlMappingNode longForm => $"{Scalar(Child(longForm, "source"))}:{Scalar(Child(longForm, "target"))}"
+                + (Scalar(Child(longForm, "read_only")) == "true" ? ":ro" : ""),
+            _ => throw new FormatException($"Unreadable volume {volume}."),
+        }).ToList()
+        : [];
 
     private static List<ComposePort> ReadPorts(YamlNode? node) => node is YamlSequenceNode ports
         ? ports.Children.Select(port => port switch

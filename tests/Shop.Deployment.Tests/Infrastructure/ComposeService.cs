@@ -9,4 +9,6 @@ internal sealed record ComposeService(
     IReadOnlyList<ComposePort> Ports,
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<string>? HealthcheckTest,
-    IReadOnlyDictionary<string, string> DependsOn);
+    IReadOnlyDictionary<string, string> DependsOn,
+    string? Hostname,
+    IReadOnlyList<string> Volumes);

@@ -35,7 +35,14 @@ public sealed class AppProcess : IAsyncDisposable
     public string LogFile => _logFile;
     public bool IsRunning => _process is { HasExited: false };
 
-    public async Task StartAsync(string healthPath = "health", TimeSpan? timeout = null)
+    /// <summary>The running process's id: the same id over a stretch of time means the app never restarted in it.</summary>
+    public int? ProcessId => _process?.Id;
+
+    /// <summary>Set for every start from then on, e.g. <c>RabbitMq__QueueType</c>.</summary>
+    public Dictionary<string, string> EnvironmentVariables { get; } = new(StringComparer.Ordinal);
+
+    /// <param name="healthyStatus">The status of <paramref name="healthPath"/> that means started (503 for an app expected to report a problem).</param>
+    public async Task StartAsync(string healthPath = "health", TimeSpan? timeout = null, int healthyStatus = 200)
     {
         if (IsRunning)
         {
@@ -57,6 +64,10 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        foreach (var (name, value) in EnvironmentVariables)
+        {
+            start.Environment[name] = value;
+        }
 
         _log ??= new StreamWriter(_logFile, append: true) { AutoFlush = true };
         await _log.WriteLineAsync($"==== start #{++_starts} at {DateTime.UtcNow:O}: dotnet {string.Join(' ', start.ArgumentList)}");
@@ -78,8 +89,8 @@ public sealed class AppProcess : IAsyncDisposable
                 using var response = await Probe.GetAsync(new Uri(BaseAddress, healthPath));
                 return (int)response.StatusCode;
             },
-            status => status == 200,
-            $"{Name} on port {Port} to answer {healthPath} with 200 (log {_logFile})",
+            status => status == healthyStatus,
+            $"{Name} on port {Port} to answer {healthPath} with {healthyStatus} (log {_logFile})",
             timeout ?? TimeSpan.FromSeconds(60), retryProbeErrors: true);
     }
 

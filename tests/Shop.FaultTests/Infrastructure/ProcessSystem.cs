@@ -12,16 +12,24 @@ public sealed class ProcessSystem : IAsyncLifetime
     private readonly RunInfrastructure _infrastructure;
 
     public ProcessSystem()
+        : this(BrokerSetup.SingleNode)
     {
-        var management = new RabbitMqManagement(FaultEnvironment.RabbitMqManagement, timeout: TimeSpan.FromSeconds(10));
+    }
+
+    internal ProcessSystem(BrokerSetup broker)
+    {
+        Broker = broker;
+        var management = new RabbitMqManagement(broker.Management, timeout: TimeSpan.FromSeconds(10));
         _infrastructure = new RunInfrastructure(FaultEnvironment.PostgresAdmin, management, VirtualHost, OrdersDatabase, PaymentsDatabase);
     }
+
+    public BrokerSetup Broker { get; }
 
     public string RunId { get; } = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..6];
     public string VirtualHost => $"shop-fault-{RunId}";
     public string OrdersDatabase => $"shop_fault_{RunId}_orders";
     public string PaymentsDatabase => $"shop_fault_{RunId}_payments";
-    public string BrokerUri => FaultEnvironment.RabbitMqUri(VirtualHost);
+    public string BrokerUri => Broker.Uri(VirtualHost);
     public string LogDirectory => Path.Combine(FaultEnvironment.Artifacts, "fault-logs", RunId);
 
     public RabbitMqManagement Management => _infrastructure.Management;
@@ -40,7 +48,10 @@ public sealed class ProcessSystem : IAsyncLifetime
     {
         // A run that failed mid-fault may have left a server down.
         await Servers.EnsurePostgresUpAsync();
-        await Servers.EnsureBrokerUpAsync();
+        if (Broker.IsSingleNode)
+        {
+            await Servers.EnsureBrokerUpAsync();
+        }
         Directory.CreateDirectory(LogDirectory);
         await _infrastructure.CreateAsync();
         OrdersDb = NpgsqlDataSource.Create(_infrastructure.ConnectionString(OrdersDatabase, maxPoolSize: 20));
@@ -57,6 +68,7 @@ public sealed class ProcessSystem : IAsyncLifetime
             $"--ReverseProxy:Clusters:orders:Destinations:primary:Address={Orders.BaseAddress}",
             $"--ReverseProxy:Clusters:payments:Destinations:primary:Address={Payments.BaseAddress}",
             $"--ConnectionStrings:RabbitMq={BrokerUri}",
+            .. EndpointArguments(),
         ], LogDirectory));
         await Gateway.StartAsync();
         Http = new HttpClient { BaseAddress = Gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
@@ -84,6 +96,7 @@ public sealed class ProcessSystem : IAsyncLifetime
     {
         var app = Track(new AppProcess(name, FaultEnvironment.BuildOutput("functions-orders", "Shop.Orders.dll"), port,
             FunctionAppArguments(port, $"--ConnectionStrings:Orders={_infrastructure.ConnectionString(OrdersDatabase, maxPoolSize: 30)}"), LogDirectory));
+        SetQueueType(app);
         await app.StartAsync();
         return app;
     }
@@ -92,6 +105,7 @@ public sealed class ProcessSystem : IAsyncLifetime
     {
         var app = Track(new AppProcess(name, FaultEnvironment.BuildOutput("functions-payments", "Shop.Payments.dll"), port,
             FunctionAppArguments(port, $"--ConnectionStrings:Payments={_infrastructure.ConnectionString(PaymentsDatabase, maxPoolSize: 30)}"), LogDirectory));
+        SetQueueType(app);
         await app.StartAsync();
         return app;
     }
@@ -102,10 +116,22 @@ public sealed class ProcessSystem : IAsyncLifetime
         "--urls", $"http://127.0.0.1:{port}",
         database,
         $"--ConnectionStrings:RabbitMq={BrokerUri}",
+        .. EndpointArguments(),
         "--Logging:LogLevel:Microsoft.EntityFrameworkCore=Warning",
         "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
         "--Logging:LogLevel:System.Net.Http.HttpClient=Warning",
     ];
+
+    private string[] EndpointArguments() => Broker.Endpoints is { } endpoints ? [$"--RabbitMq:Endpoints={endpoints}"] : [];
+
+    /// <summary>Through the environment, not the command line, so a test can restart an app with the other type.</summary>
+    private void SetQueueType(AppProcess app)
+    {
+        if (Broker.QueueType is { } type)
+        {
+            app.EnvironmentVariables["RabbitMq__QueueType"] = type.ToString().ToLowerInvariant();
+        }
+    }
 
     private AppProcess Track(AppProcess app)
     {
@@ -151,7 +177,10 @@ public sealed class ProcessSystem : IAsyncLifetime
             await app.DisposeAsync();
         }
         await Servers.EnsurePostgresUpAsync();
-        await Servers.EnsureBrokerUpAsync();
+        if (Broker.IsSingleNode)
+        {
+            await Servers.EnsureBrokerUpAsync();
+        }
         if (OrdersDb is not null)
         {
             await OrdersDb.DisposeAsync();

@@ -1,3 +1,6 @@
+using Shop.Contracts;
+using Shop.Messaging.RabbitMq;
+
 namespace Shop.IntegrationTests.Infrastructure;
 
 /// <summary>Where the real PostgreSQL and RabbitMQ of the tests run (scripts/infra.sh starts them on 127.0.0.1).</summary>
@@ -9,6 +12,15 @@ public static class TestEnvironment
     public static string RabbitMqHost { get; } = Environment.GetEnvironmentVariable("SHOP_TEST_RABBITMQ_HOST") ?? "127.0.0.1";
 
     public static string RabbitMqManagement { get; } = $"http://{RabbitMqHost}:15672";
+
+    /// <summary>
+    /// The queue type the apps of this run declare: <c>RabbitMq__QueueType</c> from the environment, which every app the
+    /// tests start reads as its own setting (scripts/test.sh runs the suites on one type and the invariants on the other).
+    /// </summary>
+    public static QueueType QueueType { get; } =
+        Enum.TryParse<QueueType>(Environment.GetEnvironmentVariable("RabbitMq__QueueType"), ignoreCase: true, out var type)
+            ? type
+            : RabbitMqOptions.DefaultQueueType;
 
     public static string RabbitMqUri(string vhost) => $"amqp://guest:guest@{RabbitMqHost}:5672/{Uri.EscapeDataString(vhost)}";
 }
