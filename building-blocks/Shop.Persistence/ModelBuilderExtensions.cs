@@ -1,18 +1,10 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 
-namespace Shop.Messaging.Persistence;
+namespace Shop.Persistence;
 
 public static class ModelBuilderExtensions
 {
-    /// <summary>Maps the outbox and inbox tables into a service's own model (and so its migrations).</summary>
-    public static ModelBuilder AddMessagingTables(this ModelBuilder modelBuilder)
-    {
-        modelBuilder.ApplyConfiguration(new OutboxMessageConfiguration());
-        modelBuilder.ApplyConfiguration(new InboxMessageConfiguration());
-        return modelBuilder;
-    }
-
     /// <summary>snake_case for every column, key, index and constraint name not set explicitly.</summary>
     public static ModelBuilder UseSnakeCaseColumns(this ModelBuilder modelBuilder)
     {

@@ -1,4 +1,4 @@
-namespace Shop.Messaging.Persistence;
+namespace Shop.Persistence;
 
 public sealed class DatabaseOptions
 {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Shop.Messaging.Persistence;
+namespace Shop.Persistence;
 
 /// <summary>Migrates the service's database before the relay and consumers start (hosted services start in order).</summary>
 internal sealed class DatabaseMigrator<TDbContext>(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, ILogger<DatabaseMigrator<TDbContext>> logger)
@@ -28,7 +28,7 @@ internal sealed class DatabaseMigrator<TDbContext>(IServiceScopeFactory scopes, 
                 logger.LogInformation("Database of {DbContext} is migrated", typeof(TDbContext).Name);
                 return;
             }
-            catch (Exception exception) when (TransientFailures.IsTransient(exception) && DateTimeOffset.UtcNow < deadline)
+            catch (Exception exception) when (DatabaseFailures.IsTransient(exception) && DateTimeOffset.UtcNow < deadline)
             {
                 logger.LogWarning(exception, "Database of {DbContext} is not reachable yet (attempt {Attempt}); retrying", typeof(TDbContext).Name, attempt);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
