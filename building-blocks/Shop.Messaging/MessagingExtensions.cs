@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Shop.Messaging.Inbox;
 using Shop.Messaging.Outbox;
@@ -13,26 +11,15 @@ namespace Shop.Messaging;
 public static class MessagingExtensions
 {
     /// <summary>
-    /// Outbox, relay, inbox and the RabbitMQ consumers of a service whose DbContext maps the messaging tables.
-    /// Reads <c>ConnectionStrings:{connectionName}</c> (an AMQP URI) and the <c>Messaging</c> section.
+    /// Outbox, relay, inbox and the RabbitMQ consumers of a service whose DbContext maps the messaging tables
+    /// (<see cref="Persistence.MessagingModelBuilderExtensions.AddMessagingTables"/>), on the broker connection of
+    /// <see cref="RabbitMqExtensions.AddRabbitMq"/>. Call it beside <c>AddServiceDatabase</c>, which picks up the outbox's commit hook.
     /// </summary>
     public static MessagingBuilder AddMessaging<TDbContext>(this IHostApplicationBuilder builder, string connectionName, string serviceName)
         where TDbContext : DbContext
     {
+        builder.AddRabbitMq(connectionName, serviceName);
         var services = builder.Services;
-        services.AddOptions<MessagingOptions>()
-            .Configure(options => options.ServiceName = serviceName)
-            .BindConfiguration(MessagingOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddOptions<RabbitMqOptions>()
-            .BindConfiguration(RabbitMqOptions.SectionName)
-            .Configure<IConfiguration>((options, configuration) =>
-                options.ConnectionString = configuration.GetConnectionString(connectionName) ?? options.ConnectionString)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
-        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IOutboxSignal, OutboxSignal>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IOutboxDispatcher>(provider => provider.GetRequiredService<OutboxDispatcher>());
@@ -40,8 +27,6 @@ public static class MessagingExtensions
         services.AddSingleton<OutboxCommitInterceptor>();
         services.AddSingleton<IInterceptor>(provider => provider.GetRequiredService<OutboxCommitInterceptor>());
         services.AddScoped<IOutbox, OutboxWriter<TDbContext>>();
-        services.AddSingleton<RabbitMqConnection>();
-        services.AddSingleton<IMessagePublisher, RabbitMqPublisher>();
         services.AddSingleton<IOutboxRelay, OutboxRelay<TDbContext>>();
         services.AddSingleton<IMessagingCleanup, MessagingCleanup<TDbContext>>();
         services.AddSingleton<IOutboxMarker, OutboxMarker<TDbContext>>();
@@ -56,6 +41,7 @@ public static class MessagingExtensions
         services.AddScoped<IInboxProcessor, InboxProcessor<TDbContext>>();
         services.AddSingleton<DeadLetterPublisher>();
         services.AddSingleton<DeliveryBatchHandler>();
+        services.AddSingleton<IDeliveryBatchHandler>(provider => provider.GetRequiredService<DeliveryBatchHandler>());
         services.AddSingleton<ConsumerBacklog>();
         services.AddHostedService<RabbitMqConsumerHost>();
         return new MessagingBuilder(builder, registry);

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.Messaging.Outbox;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.Persistence;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.Messaging.Outbox;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Shop.Contracts;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.Messaging.Outbox;
 

@@ -1,4 +1,4 @@
-namespace Shop.Messaging;
+namespace Shop.Messaging.RabbitMq;
 
 /// <summary>A message as the broker receives it: the outbox row's id is its <c>message_id</c>.</summary>
 public sealed record OutgoingMessage(

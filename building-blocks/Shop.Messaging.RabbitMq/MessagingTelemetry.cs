@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Shop.Messaging;
+namespace Shop.Messaging.RabbitMq;
 
 /// <summary>
 /// The spans of the outbox and inbox. One order is one trace: the outbox row keeps the traceparent of the span that

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Shop.Messaging;
+namespace Shop.Messaging.RabbitMq;
 
 public sealed class MessagingOptions
 {

@@ -3,9 +3,9 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Shop.Messaging.Inbox;
+using Shop.Messaging.RabbitMq;
 
-namespace Shop.Messaging.RabbitMq;
+namespace Shop.Messaging.Inbox;
 
 /// <summary>
 /// Handles a batch of deliveries from one queue: undecodable ones go to the queue's DLQ alone; the rest go through the
@@ -18,8 +18,10 @@ internal sealed partial class DeliveryBatchHandler(
     IServiceScopeFactory scopes,
     DeadLetterPublisher deadLetters,
     IOptions<MessagingOptions> options,
-    ILogger<DeliveryBatchHandler> logger)
+    ILogger<DeliveryBatchHandler> logger) : IDeliveryBatchHandler
 {
+    public IEnumerable<string> Queues => registry.Queues;
+
     private sealed record Item(Delivery Delivery, InboxItem Inbox);
 
     public async Task HandleAsync(string queue, IReadOnlyList<Delivery> batch, DeliveryAcks acks, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-namespace Shop.Messaging;
+namespace Shop.Messaging.RabbitMq;
 
 /// <summary>Publishes one persistent, mandatory message and completes when the broker confirmed it.</summary>
 public interface IMessagePublisher

@@ -1,4 +1,4 @@
-namespace Shop.Messaging;
+namespace Shop.Messaging.RabbitMq;
 
 /// <summary>
 /// Deliveries this instance's consumers have received and not yet taken into a batch: when it grows, the consumers

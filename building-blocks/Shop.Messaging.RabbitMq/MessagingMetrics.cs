@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Shop.Messaging;
+namespace Shop.Messaging.RabbitMq;
 
 /// <summary>What the outbox and inbox do, as counters a dashboard (or a test's MeterListener) can read.</summary>
 public static class MessagingMetrics

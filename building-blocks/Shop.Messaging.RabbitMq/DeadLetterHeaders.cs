@@ -2,7 +2,7 @@ using System.Collections;
 using RabbitMQ.Client;
 using Shop.Contracts;
 
-namespace Shop.Messaging;
+namespace Shop.Messaging.RabbitMq;
 
 /// <summary>
 /// Why a message is in a dead-letter queue and where it was first sent. A consumer that gives up on a message

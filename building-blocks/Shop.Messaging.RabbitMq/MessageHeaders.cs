@@ -1,4 +1,4 @@
-namespace Shop.Messaging;
+namespace Shop.Messaging.RabbitMq;
 
 public static class MessageHeaders
 {

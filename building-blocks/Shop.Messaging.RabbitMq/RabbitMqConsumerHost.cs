@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
-using Shop.Messaging.Inbox;
 
 namespace Shop.Messaging.RabbitMq;
 
@@ -13,12 +12,11 @@ namespace Shop.Messaging.RabbitMq;
 /// available here): one channel per queue with bounded prefetch, whose deliveries gather in a buffer that
 /// <see cref="MessagingOptions.ConsumerConcurrency"/> workers drain in batches of up to
 /// <see cref="MessagingOptions.BatchSize"/> — whatever has arrived, never waiting for more — each handled by
-/// <see cref="DeliveryBatchHandler"/> in one transaction and acked after its commit. A reconnect loop outlives broker restarts.
+/// the <see cref="IDeliveryBatchHandler"/> (the inbox) in one transaction and acked after its commit. A reconnect loop outlives broker restarts.
 /// </summary>
 internal sealed partial class RabbitMqConsumerHost(
     RabbitMqConnection connection,
-    ConsumerRegistry registry,
-    DeliveryBatchHandler handler,
+    IDeliveryBatchHandler handler,
     ConsumerBacklog backlog,
     IOptions<MessagingOptions> options,
     ILogger<RabbitMqConsumerHost> logger) : BackgroundService
@@ -26,7 +24,7 @@ internal sealed partial class RabbitMqConsumerHost(
     private static readonly TimeSpan ReconnectDelayCap = TimeSpan.FromSeconds(5);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(registry.Queues.Select(queue => ConsumeQueueAsync(queue, stoppingToken)));
+        Task.WhenAll(handler.Queues.Select(queue => ConsumeQueueAsync(queue, stoppingToken)));
 
     private async Task ConsumeQueueAsync(string queue, CancellationToken stoppingToken)
     {

@@ -1,4 +1,4 @@
-namespace Shop.Messaging;
+namespace Shop.Messaging.RabbitMq;
 
 /// <summary>Exponential backoff with jitter: 100 ms, 200 ms, 400 ms … up to the cap.</summary>
 public static class Backoff
