@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Shop.Contracts;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.Messaging.Inbox;
@@ -49,7 +50,7 @@ internal sealed partial class DeliveryBatchHandler(
         using var scope = batch.Count == 1
             ? logger.BeginScope(new Dictionary<string, object?>
             {
-                ["MessageId"] = batch[0].MessageId, ["MessageType"] = batch[0].Type, ["OrderId"] = batch[0].CorrelationId, ["Queue"] = queue,
+                ["MessageId"] = batch[0].MessageId, ["MessageType"] = batch[0].Type, [EventCorrelation.LogProperty] = batch[0].CorrelationId, ["Queue"] = queue,
             })
             : logger.BeginScope(new Dictionary<string, object?> { ["Queue"] = queue, ["BatchSize"] = batch.Count });
 
@@ -221,11 +222,17 @@ internal sealed partial class DeliveryBatchHandler(
 
     private static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Applied message {MessageId} ({MessageType}) for order {OrderId}")]
-    private partial void LogApplied(Guid messageId, string messageType, string? orderId);
+    // Templates built from the events' correlation, so the lines name it as the events do (for the shop: "for order {OrderId}").
+    private static readonly Action<ILogger, Guid, string, string?, Exception?> Applied = LoggerMessage.Define<Guid, string, string?>(
+        LogLevel.Debug, default, "Applied message {MessageId} ({MessageType}) for " + EventCorrelation.Name + " {" + EventCorrelation.LogProperty + "}");
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate message {MessageId} ({MessageType}) for order {OrderId} absorbed by the inbox")]
-    private partial void LogDuplicate(Guid messageId, string messageType, string? orderId);
+    private static readonly Action<ILogger, Guid, string, string?, Exception?> Duplicate = LoggerMessage.Define<Guid, string, string?>(
+        LogLevel.Information, default,
+        "Duplicate message {MessageId} ({MessageType}) for " + EventCorrelation.Name + " {" + EventCorrelation.LogProperty + "} absorbed by the inbox");
+
+    private void LogApplied(Guid messageId, string messageType, string? correlationId) => Applied(logger, messageId, messageType, correlationId, null);
+
+    private void LogDuplicate(Guid messageId, string messageType, string? correlationId) => Duplicate(logger, messageId, messageType, correlationId, null);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "A batch of {Count} messages from {Queue} (first {MessageId}) failed; applying them one by one")]

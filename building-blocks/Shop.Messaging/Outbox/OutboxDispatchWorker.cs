@@ -124,8 +124,8 @@ internal sealed partial class OutboxDispatchWorker(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox message {MessageId} ({Type}) for order {OrderId} was not confirmed")]
-    private partial void LogNotConfirmed(Exception exception, Guid messageId, string type, Guid orderId);
+    private void LogNotConfirmed(Exception exception, Guid messageId, string type, Guid correlationId) =>
+        OutboxLog.NotConfirmed(logger, messageId, type, correlationId, exception);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "{Failed} of {Count} committed outbox messages were not confirmed ({Error}); the relay takes them over after {Grace}")]
