@@ -6,10 +6,10 @@ namespace Shop.Messaging.RabbitMq;
 
 /// <summary>
 /// The service's broker connections: one long-lived publishing channel with confirms, re-created after a
-/// failure, and fresh connections for consumers (which run their own reconnect loop). Every connection goes to one of
+/// failure, and fresh connections for consumers (each runs its own reconnect loop, <see cref="BrokerReconnect"/>). Every connection goes to one of
 /// <see cref="RabbitMqOptions.Endpoints"/> that is up, so after a node dies the next attempt lands on another.
 /// </summary>
-internal sealed partial class RabbitMqConnection(
+public sealed partial class RabbitMqConnection(
     IOptions<RabbitMqOptions> rabbitOptions,
     IOptions<MessagingOptions> messagingOptions,
     TimeProvider clock,

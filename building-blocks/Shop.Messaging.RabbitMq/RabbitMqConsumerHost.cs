@@ -26,29 +26,11 @@ internal sealed partial class RabbitMqConsumerHost(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(handler.Queues.Select(queue => ConsumeQueueAsync(queue, stoppingToken)));
 
-    private async Task ConsumeQueueAsync(string queue, CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ConsumeOnOneChannelAsync(queue, () => failures = 0, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                failures++;
-                LogBrokerUnavailable(exception, queue, failures);
-            }
-            // 400 ms, 800 ms … up to 5 s: a broker that comes back is found within seconds.
-            await Task.Delay(Backoff.Delay(Math.Max(failures, 1) + 2, ReconnectDelayCap), stoppingToken)
-                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
+    // 400 ms, 800 ms … up to 5 s: a broker that comes back is found within seconds.
+    private Task ConsumeQueueAsync(string queue, CancellationToken stoppingToken) =>
+        BrokerReconnect.RunAsync((connected, ct) => ConsumeOnOneChannelAsync(queue, connected, ct),
+            (exception, failures) => LogBrokerUnavailable(exception, queue, failures),
+            failures => Backoff.Delay(failures + 2, ReconnectDelayCap), stoppingToken);
 
     /// <summary>Consumes until the channel closes; deliveries not yet acked then come again on the next channel.</summary>
     private async Task ConsumeOnOneChannelAsync(string queue, Action connected, CancellationToken stoppingToken)

@@ -21,12 +21,16 @@ public static class RabbitMqTopology
     {
         await channel.ExchangeDeclareAsync(ShopTopology.UnroutedExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(ShopTopology.DeadLetterExchange, ExchangeType.Direct, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-        var producerArguments = ShopTopology.ProducerExchangeArguments();
         foreach (var exchange in ShopTopology.Events.Select(e => e.Exchange).Distinct())
         {
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: true, autoDelete: false, producerArguments, cancellationToken: cancellationToken);
+            await DeclareEventExchangeAsync(channel, exchange, cancellationToken);
         }
     }
+
+    /// <summary>Declares one exchange events are published to, as every service declares it (a process that only consumes one, too).</summary>
+    public static Task DeclareEventExchangeAsync(IChannel channel, string exchange, CancellationToken cancellationToken) =>
+        channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: true, autoDelete: false, ShopTopology.ProducerExchangeArguments(),
+            cancellationToken: cancellationToken);
 
     /// <summary>Declares one durable queue with the arguments of <paramref name="queueType"/> and binds it.</summary>
     /// <exception cref="QueueMismatchException">The queue exists with other arguments; the broker has closed the channel.</exception>

@@ -1,8 +1,7 @@
 using RabbitMQ.Client;
-using Shop.Contracts;
 using RabbitMQ.Client.Exceptions;
+using Shop.Contracts;
 using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
 
 namespace Shop.Admin;
 
