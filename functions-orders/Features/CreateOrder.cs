@@ -33,7 +33,7 @@ public sealed class CreateOrderFunction(CreateOrderHandler handler, AdmissionCon
 
         var result = await handler.HandleAsync(new CreateOrder(input.UserId, input.Amount, input.IdempotencyKey), cancellationToken);
         return result.Order is null
-            ? ApiProblems.Conflict($"The {ApiLimits.IdempotencyKeyHeader} '{input.IdempotencyKey}' was used for a different order.")
+            ? ApiProblems.Conflict($"The {ApiHeaders.IdempotencyKey} '{input.IdempotencyKey}' was used for a different order.")
             : TypedResults.Created($"/orders/{result.Order.Id}", result.Order);
     }
 }
