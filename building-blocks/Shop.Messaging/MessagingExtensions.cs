@@ -21,8 +21,8 @@ public static class MessagingExtensions
         builder.AddRabbitMq(connectionName, serviceName);
         var services = builder.Services;
         services.AddSingleton<IOutboxSignal, OutboxSignal>();
-        services.AddSingleton<OutboxDispatcher>();
-        services.AddSingleton<IOutboxDispatcher>(provider => provider.GetRequiredService<OutboxDispatcher>());
+        services.AddSingleton<OutboxDispatchQueue>();
+        services.AddSingleton<IOutboxDispatcher>(provider => provider.GetRequiredService<OutboxDispatchQueue>());
         // AddServiceDatabase hands every registered interceptor to the DbContext: this one dispatches each commit's rows.
         services.AddSingleton<OutboxCommitInterceptor>();
         services.AddSingleton<IInterceptor>(provider => provider.GetRequiredService<OutboxCommitInterceptor>());

@@ -13,7 +13,7 @@ namespace Shop.Messaging.Outbox;
 /// takes over rows older than <see cref="MessagingOptions.RelayGrace"/>: nothing depends on this worker alone.
 /// </summary>
 internal sealed partial class OutboxDispatchWorker(
-    OutboxDispatcher dispatcher,
+    OutboxDispatchQueue queue,
     IMessagePublisher publisher,
     IOutboxMarker marker,
     IOutboxSignal relaySignal,
@@ -27,7 +27,7 @@ internal sealed partial class OutboxDispatchWorker(
     /// <summary>Commits hand their rows over from here on (ExecuteAsync itself starts later, on the thread pool).</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        dispatcher.Attach();
+        queue.Attach();
         return base.StartAsync(cancellationToken);
     }
 
@@ -44,7 +44,7 @@ internal sealed partial class OutboxDispatchWorker(
         finally
         {
             // Rows still queued stay unpublished in the table; the relay of this or another instance sends them.
-            dispatcher.Detach();
+            queue.Detach();
             _confirmed.Writer.TryComplete();
         }
         await marking;
@@ -52,7 +52,7 @@ internal sealed partial class OutboxDispatchWorker(
 
     private async Task DispatchAsync(CancellationToken stoppingToken)
     {
-        var reader = dispatcher.Reader;
+        var reader = queue.Reader;
         var batchSize = options.Value.RelayBatchSize;
         var batch = new List<OutboxMessage>(batchSize);
         while (await reader.WaitToReadAsync(stoppingToken))

@@ -8,7 +8,7 @@ namespace Shop.Messaging.Outbox;
 /// The queue between a commit and <see cref="OutboxDispatchWorker"/>. A row it cannot take (no worker running, dispatch
 /// switched off, queue full) stays in the table and the relay is woken for it, so no row depends on this queue alone.
 /// </summary>
-internal sealed class OutboxDispatcher(IOutboxSignal relaySignal, IOptions<MessagingOptions> options) : IOutboxDispatcher
+internal sealed class OutboxDispatchQueue(IOutboxSignal relaySignal, IOptions<MessagingOptions> options) : IOutboxDispatcher
 {
     /// <summary>Rows waiting to be published; beyond this the relay takes the overflow from the table.</summary>
     internal const int Capacity = 10_000;
