@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Shop.Payments.Data;
 using Shop.Payments.Domain;
+using Shop.Persistence;
 
 namespace Shop.Payments.Features;
 
@@ -62,10 +62,7 @@ public sealed partial class AccountService(PaymentsDbContext db, TimeProvider cl
                 LogToppedUp(userId, amount, balances[0]);
                 return new TopUpResult(new AccountResponse(userId, balances[0], now), Replayed: false);
             }
-            catch (DbUpdateException exception) when (exception.InnerException is PostgresException
-            {
-                SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: LedgerEntryConfiguration.IdempotencyIndex,
-            })
+            catch (DbUpdateException exception) when (IdempotencyKeys.IsRepeat(exception, LedgerEntryConfiguration.IdempotencyIndex))
             {
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();
