@@ -1,7 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Shop.Messaging;
 
-namespace Shop.Orders.Functions;
+namespace Shop.Payments.Operations;
 
 /// <summary>Removes published outbox rows and inbox records past their retention (Messaging:OutboxRetention, Messaging:InboxRetention).</summary>
 public sealed class CleanupMessagingFunction(IMessagingCleanup cleanup)

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Shop.Messaging;
 
-namespace Shop.Orders.Functions;
+namespace Shop.Payments.Operations;
 
 /// <summary>200 when the database and the broker answer, else 503 naming what does not.</summary>
 public sealed class HealthFunction(IServiceHealth health)

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Shop.Hosting;
 
-namespace Shop.Orders.Functions;
+namespace Shop.Orders.Operations;
 
 /// <summary>Every request no other function takes: problem+json 404, or 405 with Allow when only the method is wrong.</summary>
 public sealed class RouteFallbackFunction

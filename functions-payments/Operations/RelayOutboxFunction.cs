@@ -1,9 +1,12 @@
 using Microsoft.Azure.Functions.Worker;
 using Shop.Messaging.Outbox;
 
-namespace Shop.Orders.Functions;
+namespace Shop.Payments.Operations;
 
-/// <summary>The safety net of the relay: commits wake it at once; this catches whatever a crash or outage left behind.</summary>
+/// <summary>
+/// The outbox's safety net: the commit-time dispatch publishes each commit's rows and the relay worker takes over what it
+/// could not; every 10 s this timer relays whatever a crash or an outage still left unpublished.
+/// </summary>
 public sealed class RelayOutboxFunction(IOutboxRelay relay)
 {
     [Function("RelayOutbox")]

@@ -1,7 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Shop.Messaging;
 
-namespace Shop.Payments.Functions;
+namespace Shop.Orders.Operations;
 
 /// <summary>Removes published outbox rows and inbox records past their retention (Messaging:OutboxRetention, Messaging:InboxRetention).</summary>
 public sealed class CleanupMessagingFunction(IMessagingCleanup cleanup)
