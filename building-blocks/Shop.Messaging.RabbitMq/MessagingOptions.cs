@@ -2,6 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Shop.Messaging.RabbitMq;
 
+/// <summary>
+/// The <c>Messaging</c> section: the service's name, how its consumers take deliveries (prefetch, batches, retries) and
+/// how Shop.Messaging's outbox and inbox built on this transport run (dispatch, relay, retention). One section, so it
+/// lives in the lower of the two libraries.
+/// </summary>
 public sealed class MessagingOptions
 {
     public const string SectionName = "Messaging";
