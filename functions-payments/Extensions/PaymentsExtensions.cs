@@ -24,7 +24,8 @@ public static class PaymentsExtensions
         builder.AddServiceDatabase<PaymentsDbContext>(DatabaseConnectionName);
         builder.AddMessaging<PaymentsDbContext>(BrokerConnectionName, ServiceName)
             .AddBatchConsumer<OrderCreated, ChargeOrder>();
-        builder.Services.AddScoped<AccountService>();
+        builder.Services.AddScoped<OpenAccountHandler>();
+        builder.Services.AddScoped<TopUpHandler>();
         builder.AddAdmissionControl<ChargesBacklogGauge>();
         return builder;
     }
