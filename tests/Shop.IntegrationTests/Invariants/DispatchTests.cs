@@ -15,6 +15,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// <summary>
 /// Committed outbox rows leave at once, without waiting for a relay round; rows of a transaction that did not commit
 /// never leave, even from a pooled context that is used again.
+/// Invariants I2 and I4 of docs/architecture.md.
 /// </summary>
 [Collection(ShopCollection.Name)]
 public sealed class DispatchTests(ShopSystem system)
