@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Shop.IntegrationTests.Infrastructure;
 
-/// <summary>The seed's API through the gateway, as a browser or curl would call it.</summary>
+/// <summary>The shop's HTTP contract (README) through the gateway, as a browser or curl would call it.</summary>
 public sealed class ShopClient(HttpClient http)
 {
     public HttpClient Http { get; } = http;
