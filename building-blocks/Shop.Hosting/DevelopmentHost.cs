@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Shop.Hosting;
 
-/// <summary>Runs an app's function classes on a plain ASP.NET Core host, for machines without Functions Core Tools (DESIGN §3).</summary>
+/// <summary>Runs an app's function classes on a plain ASP.NET Core host, for machines without Functions Core Tools (docs/architecture.md, D2).</summary>
 public static class DevelopmentHost
 {
     public const string Flag = "--dev-host";

@@ -1,6 +1,6 @@
 namespace Shop.Orders.Domain;
 
-/// <summary>An order moves PENDING → PAID or PENDING → FAILED, once. Upper case on the wire, as the seed has it.</summary>
+/// <summary>An order moves PENDING → PAID or PENDING → FAILED, once. Upper case on the wire, as the HTTP contract has it (README).</summary>
 public static class OrderStatus
 {
     public const string Pending = "PENDING";

@@ -2,7 +2,7 @@ using Shop.Orders.Domain;
 
 namespace Shop.Orders.Features;
 
-/// <summary>An order on the wire: the seed's <c>{"id", "amount", "status"}</c> and more; <c>paymentAt</c> is null while pending.</summary>
+/// <summary>An order on the wire: the contract's <c>{"id", "amount", "status"}</c> (README) and more; <c>paymentAt</c> is null while pending.</summary>
 public sealed record OrderResponse(
     Guid Id, long UserId, long Amount, string Status, string? Reason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PaymentAt)
 {

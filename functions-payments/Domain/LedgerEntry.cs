@@ -1,8 +1,8 @@
 namespace Shop.Payments.Domain;
 
 /// <summary>
-/// One movement of money (the seed's <c>transactions</c> table): a top-up credits, a charge debits. For every
-/// account, the sum of top-ups minus the sum of charges is its balance.
+/// One movement of money (the <c>transactions</c> table, named as in the original system; docs/architecture.md):
+/// a top-up credits, a charge debits. For every account, the sum of top-ups minus the sum of charges is its balance.
 /// </summary>
 public sealed class LedgerEntry
 {

@@ -27,7 +27,7 @@ public sealed partial class AccountService(PaymentsDbContext db, TimeProvider cl
         return account is null ? null : new AccountResponse(account.UserId, account.Balance, account.UpdatedAt);
     }
 
-    /// <summary>Credits the account (opening it if missing, as the seed does) and records the top-up in the ledger, in one transaction.</summary>
+    /// <summary>Credits the account (opening it if missing, as README's contract says) and records the top-up in the ledger, in one transaction.</summary>
     public async Task<TopUpResult> TopUpAsync(long userId, long amount, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();

@@ -8,7 +8,7 @@ public sealed class ComposeFileTests(ComposeFixture compose) : ComposeChecks(com
     internal static readonly string[] Services =
         ["rabbitmq", "orders-db", "payments-db", "azurite", "functions-orders", "functions-payments", "gateway-proxy", "static-site", "aspire-dashboard"];
 
-    // The seed's ports (8001: the original Orders service's WebSocket, now on the gateway), plus the infrastructure a
+    // The contract's ports (README; 8001: the original Orders service's WebSocket, now on the gateway), plus the infrastructure a
     // `func start` on the host connects to (loopback only).
     internal static readonly Dictionary<string, ComposePort[]> Ports = new(StringComparer.Ordinal)
     {

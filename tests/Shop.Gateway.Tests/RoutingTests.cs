@@ -10,7 +10,7 @@ public sealed class RoutingTests(GatewayFixture gateway) : IClassFixture<Gateway
 {
     private const string Query = "?limit=5&cursor=a%2Fb";
 
-    /// <summary>The seed's curl examples (plus the order lookup and the docs page): gateway path, backend, backend path, body.</summary>
+    /// <summary>README's curl examples, the contract's routes (plus the order lookup and the docs page): gateway path, backend, backend path, body.</summary>
     public static TheoryData<string, string, string, string, string?> SeedRoutes => new()
     {
         { "POST", "/payments/account", "payments", "/account", null },

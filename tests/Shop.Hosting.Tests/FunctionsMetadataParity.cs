@@ -5,7 +5,7 @@ namespace Shop.Hosting.Tests;
 
 /// <summary>
 /// Asserts that the development host discovers exactly the functions the Worker SDK wrote to functions.metadata
-/// (names, entry points, HTTP methods and routes, timer schedules), so the two hosts cannot drift apart (DESIGN §3).
+/// (names, entry points, HTTP methods and routes, timer schedules), so the two hosts cannot drift apart (docs/architecture.md, I19).
 /// </summary>
 public static class FunctionsMetadataParity
 {

@@ -7,6 +7,7 @@ namespace Shop.Hosting.Tests;
 /// <summary>
 /// The development host serves exactly what the Functions runtime would: the functions, routes, methods and
 /// schedules it derives from the attributes match the functions.metadata the Worker SDK wrote at build time.
+/// Invariant I19 of docs/architecture.md.
 /// </summary>
 public sealed class RealAppsMetadataParityTests
 {

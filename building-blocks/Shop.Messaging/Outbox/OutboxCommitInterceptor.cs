@@ -8,17 +8,23 @@ namespace Shop.Messaging.Outbox;
 /// <summary>
 /// Hands the outbox rows a context wrote to the dispatcher once they are committed: at SaveChanges when it ran in its
 /// own transaction, else when the surrounding transaction commits. Rows of a transaction that rolled back, or was
-/// abandoned, are forgotten: a pooled context must never carry them into its next commit.
+/// abandoned, are forgotten: a pooled context must never carry them into its next commit. Rows are bound to the
+/// transaction that wrote them, so whatever event is missed (a SaveChanges cancelled when a consumer's channel dies, a
+/// commit whose outcome is unknown), a later transaction of the same context releases only its own rows.
 /// </summary>
 internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     private static readonly ConditionalWeakTable<DbContext, Pending> PendingByContext = new();
 
-    /// <summary>Rows written and not yet committed, and whether a SaveChanges (which may open its own transaction) is running.</summary>
+    /// <summary>
+    /// Rows written and not yet committed, whether a SaveChanges (which may open its own transaction) is running, and the
+    /// explicit transaction they were written in (null: SaveChanges' own).
+    /// </summary>
     private sealed class Pending
     {
         public List<OutboxMessage> Messages { get; } = [];
         public bool Saving { get; set; }
+        public Guid? TransactionId { get; init; }
     }
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
@@ -55,6 +61,14 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => ForgetIfOwnTransaction(eventData.Context);
 
+    public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ForgetIfOwnTransaction(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public override void SaveChangesCanceled(DbContextEventData eventData) => ForgetIfOwnTransaction(eventData.Context);
+
     public ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result,
         CancellationToken cancellationToken = default)
@@ -72,11 +86,20 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Release(eventData.Context);
+        Release(eventData.Context, eventData.TransactionId);
         return Task.CompletedTask;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.Context);
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.Context, eventData.TransactionId);
+
+    /// <summary>A commit or rollback that failed: whether the rows committed is unknown, so the relay, not the dispatch, publishes them.</summary>
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Forget(eventData.Context);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
@@ -92,12 +115,15 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
         {
             return;
         }
-        if (context.Database.CurrentTransaction is null)
+        var transactionId = context.Database.CurrentTransaction?.TransactionId;
+        if (transactionId is null
+            || (PendingByContext.TryGetValue(context, out var earlier) && earlier.TransactionId != transactionId))
         {
-            // SaveChanges in its own transaction: nothing from an earlier, abandoned transaction belongs to it.
+            // SaveChanges in its own transaction, or the first in another explicit transaction: nothing written
+            // earlier (in an abandoned, failed or cancelled unit of work) belongs to it.
             Forget(context);
         }
-        var pending = PendingByContext.GetOrCreateValue(context);
+        var pending = PendingByContext.GetValue(context, _ => new Pending { TransactionId = transactionId });
         pending.Saving = true;
         foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
         {
@@ -117,7 +143,7 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
         }
         if (context?.Database.CurrentTransaction is null)
         {
-            Release(context);
+            Release(context, committed: null);
         }
     }
 
@@ -142,10 +168,16 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
         }
     }
 
-    private void Release(DbContext? context)
+    /// <param name="committed">The transaction that committed; null when SaveChanges' own transaction did.</param>
+    private void Release(DbContext? context, Guid? committed)
     {
-        if (context is not null && PendingByContext.TryGetValue(context, out var pending) && PendingByContext.Remove(context)
-            && pending.Messages.Count > 0)
+        if (context is null || !PendingByContext.TryGetValue(context, out var pending))
+        {
+            return;
+        }
+        PendingByContext.Remove(context);
+        // Rows of SaveChanges' own transaction commit with it; rows of an explicit transaction only with that one.
+        if (pending.Messages.Count > 0 && (pending.TransactionId is null || pending.TransactionId == committed))
         {
             dispatcher.Committed(pending.Messages);
         }

@@ -31,7 +31,7 @@ public static class AuthProbe
 
     public static string Id(long userId) => userId.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The five seed routes, each as a request that would write or read the user's data.</summary>
+    /// <summary>The five routes of README's curl examples, each as a request that would write or read the user's data.</summary>
     public static IEnumerable<(HttpMethod Method, string Path, string? Json)> Routes() =>
     [
         (HttpMethod.Post, "/payments/account", null),

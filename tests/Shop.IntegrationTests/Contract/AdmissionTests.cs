@@ -7,7 +7,10 @@ using Shop.Orders.Admission;
 
 namespace Shop.IntegrationTests.Contract;
 
-/// <summary>With its backlog at the bound, the shop refuses new orders at once with 503 and Retry-After, and writes nothing.</summary>
+/// <summary>
+/// With its backlog at the bound, the shop refuses new orders at once with 503 and Retry-After, and writes nothing
+/// (docs/architecture.md, I17).
+/// </summary>
 [Collection(ShopCollection.Name)]
 public sealed class AdmissionTests(ShopSystem system)
 {

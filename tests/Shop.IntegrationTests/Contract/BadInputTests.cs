@@ -4,7 +4,7 @@ using Shop.IntegrationTests.Infrastructure;
 
 namespace Shop.IntegrationTests.Contract;
 
-/// <summary>DESIGN §4: bad input gets a 4xx problem with a clear detail and writes nothing.</summary>
+/// <summary>Bad input gets a 4xx problem with a clear detail and writes nothing (docs/architecture.md, I16).</summary>
 [Collection(ShopCollection.Name)]
 public sealed class BadInputTests(ShopSystem system)
 {

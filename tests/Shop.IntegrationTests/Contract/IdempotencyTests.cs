@@ -3,7 +3,10 @@ using Shop.IntegrationTests.Infrastructure;
 
 namespace Shop.IntegrationTests.Contract;
 
-/// <summary>A POST repeated with the same Idempotency-Key returns the first result and applies once; each user's keys are their own.</summary>
+/// <summary>
+/// A POST repeated with the same Idempotency-Key returns the first result and applies once; each user's keys are their
+/// own (docs/architecture.md, I15).
+/// </summary>
 [Collection(ShopCollection.Name)]
 public sealed class IdempotencyTests(ShopSystem system)
 {

@@ -11,6 +11,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// <summary>
 /// A state change and the event it causes commit together, or neither does. The failures are raised by PostgreSQL
 /// (<see cref="DatabaseFault"/>) inside the handlers' own writes, so the tests hold whatever code writes the rows.
+/// Invariant I1 of docs/architecture.md.
 /// </summary>
 [Collection(ShopCollection.Name)]
 public sealed class AtomicOutboxTests(ShopSystem system)

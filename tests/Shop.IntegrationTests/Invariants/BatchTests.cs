@@ -11,6 +11,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// money rules hold inside a batch, poison leaves alone and a crash before the ack redelivers the batch harmlessly. Each
 /// test queues OrderCreated while Payments is down, then starts a Payments whose first unit of work waits until the rest
 /// of the backlog sits in its consumer, so the batches are the ones the test means.
+/// Invariants I7, I8, I10 and I11 of docs/architecture.md.
 /// </summary>
 [Collection(ShopCollection.Name)]
 public sealed class BatchTests(ShopSystem system)

@@ -10,6 +10,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// <summary>
 /// What a consumer does with a failure it cannot wait out, with poison on the Orders side, and with two deliveries
 /// of one message at once. Failures are raised by PostgreSQL inside the handlers' writes (<see cref="DatabaseFault"/>).
+/// Invariants I7, I9 and I10 of docs/architecture.md.
 /// </summary>
 [Collection(ShopCollection.Name)]
 public sealed class ConsumerFailureTests(ShopSystem system)

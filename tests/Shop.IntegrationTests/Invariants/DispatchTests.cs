@@ -15,6 +15,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// <summary>
 /// Committed outbox rows leave at once, without waiting for a relay round; rows of a transaction that did not commit
 /// never leave, even from a pooled context that is used again.
+/// Invariants I2 and I4 of docs/architecture.md.
 /// </summary>
 [Collection(ShopCollection.Name)]
 public sealed class DispatchTests(ShopSystem system)
@@ -139,6 +140,71 @@ public sealed class DispatchTests(ShopSystem system)
         // First in, first out: a phantom handed to the dispatch would have arrived before the next commit's rows.
         Assert.Equal(committed, received);
         Assert.Equal(0, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = $1", phantom));
+    }
+
+    [Fact]
+    public async Task Rows_of_a_SaveChanges_cancelled_inside_a_transaction_are_never_published_by_the_context_used_again()
+    {
+        // As a consumer's batch is cancelled when its channel dies: SaveChanges in the batch's transaction is cancelled
+        // mid-write, the transaction is never committed, and the pooled context goes on to the next batch.
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        var queue = (await broker.Channel.QueueDeclareAsync($"test.dispatch.{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await broker.Channel.QueueBindAsync(queue, ShopTopology.OrdersExchange, "order.status-changed");
+        var user = ShopSystem.NewUserId();
+        var phantom = Guid.NewGuid();
+        var committed = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        // The phantom's outbox row waits in PostgreSQL until its statement is cancelled.
+        var name = $"test_stall_{Guid.NewGuid():N}"[..24];
+        await system.OrdersDb.ExecuteAsync($"""
+            CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $stall$
+            BEGIN
+                IF NEW.correlation_id = '{phantom}' THEN PERFORM pg_sleep(60); END IF;
+                RETURN NEW;
+            END $stall$;
+            CREATE TRIGGER {name} BEFORE INSERT ON outbox_messages FOR EACH ROW EXECUTE FUNCTION {name}();
+            """);
+        try
+        {
+            await using (var scope = system.Orders.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+                var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
+                void Enqueue(Guid orderId) => outbox.Enqueue(new OrderStatusChanged(orderId, user, "PAID", null, DateTimeOffset.UtcNow));
+
+                await using (var transaction = await db.Database.BeginTransactionAsync())
+                {
+                    using var cancel = new CancellationTokenSource();
+                    Enqueue(phantom);
+                    var saving = db.SaveChangesAsync(cancel.Token);
+                    await Eventually.UntilAsync(
+                        () => system.OrdersDb.ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()"),
+                        n => n >= 1, $"the outbox row of order {phantom} to stall in its trigger");
+                    await cancel.CancelAsync();
+                    await Assert.ThrowsAnyAsync<OperationCanceledException>(() => saving);
+                }
+                db.ChangeTracker.Clear();
+
+                // The same context's next units of work: one in a transaction of its own (as the next batch's), one in SaveChanges'.
+                await using (var transaction = await db.Database.BeginTransactionAsync())
+                {
+                    Enqueue(committed[0]);
+                    await db.SaveChangesAsync();
+                    await transaction.CommitAsync();
+                }
+                Enqueue(committed[1]);
+                await db.SaveChangesAsync();
+            }
+
+            var received = await ReceiveStatusChangesAsync(broker, queue, user, committed[1]);
+
+            // First in, first out: a phantom handed to the dispatch would have arrived before the next commit's rows.
+            Assert.Equal(committed, received);
+            Assert.Equal(0, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = $1", phantom));
+        }
+        finally
+        {
+            await system.OrdersDb.ExecuteAsync($"DROP TRIGGER {name} ON outbox_messages; DROP FUNCTION {name}();");
+        }
     }
 
     private static async Task<List<Guid>> ReceiveStatusChangesAsync(RawBroker broker, string queue, long user, Guid last)

@@ -6,7 +6,7 @@ using Shop.Payments.Data;
 
 namespace Shop.IntegrationTests.Invariants;
 
-/// <summary>The inbox record commits with the effect, the ack follows the commit, a repeat changes nothing.</summary>
+/// <summary>The inbox record commits with the effect, the ack follows the commit, a repeat changes nothing (docs/architecture.md, I7 and I8).</summary>
 [Collection(ShopCollection.Name)]
 public sealed class InboxTests(ShopSystem system)
 {

@@ -2,7 +2,7 @@ using Shop.IntegrationTests.Infrastructure;
 
 namespace Shop.IntegrationTests.Invariants;
 
-/// <summary>DESIGN §6.4: a balance never goes negative, an order is charged at most once, top-ups − charges = balance.</summary>
+/// <summary>A balance never goes negative, an order is charged at most once, top-ups − charges = balance (docs/architecture.md, I11).</summary>
 [Collection(ShopCollection.Name)]
 public sealed class MoneyTests(ShopSystem system)
 {

@@ -7,6 +7,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// <summary>
 /// Poison goes to the dead-letter queue with its reason and never blocks the queue. (Failures that are not poison:
 /// <see cref="ConsumerFailureTests"/>.)
+/// Invariant I10 of docs/architecture.md.
 /// </summary>
 [Collection(ShopCollection.Name)]
 public sealed class PoisonTests(ShopSystem system)

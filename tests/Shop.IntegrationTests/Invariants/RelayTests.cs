@@ -12,7 +12,10 @@ using Shop.Orders.Extensions;
 
 namespace Shop.IntegrationTests.Invariants;
 
-/// <summary>The relay drains in creation order, in batches, safely with several instances at once, and runs on its timer by itself.</summary>
+/// <summary>
+/// The relay drains in creation order, in batches, safely with several instances at once, and runs on its timer by
+/// itself (docs/architecture.md, I5 and I6).
+/// </summary>
 [Collection(ShopCollection.Name)]
 public sealed class RelayTests(ShopSystem system)
 {

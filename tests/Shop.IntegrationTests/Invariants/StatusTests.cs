@@ -4,7 +4,7 @@ using Shop.Messaging;
 
 namespace Shop.IntegrationTests.Invariants;
 
-/// <summary>An order goes PENDING → PAID or PENDING → FAILED, once.</summary>
+/// <summary>An order goes PENDING → PAID or PENDING → FAILED, once (docs/architecture.md, I12).</summary>
 [Collection(ShopCollection.Name)]
 public sealed class StatusTests(ShopSystem system)
 {

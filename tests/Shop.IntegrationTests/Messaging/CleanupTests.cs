@@ -8,6 +8,7 @@ namespace Shop.IntegrationTests.Messaging;
 /// <summary>
 /// The cleanup deletes what can no longer matter: published outbox rows past their retention and inbox records past
 /// the deduplication window. An unpublished outbox row is never deleted, however old: it is a message not yet sent.
+/// Invariant I14 of docs/architecture.md.
 /// </summary>
 public sealed class CleanupTests(MessagingStore store) : IClassFixture<MessagingStore>, IAsyncLifetime
 {

@@ -12,6 +12,7 @@ namespace Shop.IntegrationTests.Messaging;
 /// <summary>
 /// The relay, the safety net behind the commit-time dispatch, on a database of its own with a clock the test moves:
 /// it leaves young rows to the dispatch, and keeps the books of a publish that failed.
+/// Invariants I3 and I5 of docs/architecture.md.
 /// </summary>
 public sealed class RelaySafetyNetTests(MessagingStore store) : IClassFixture<MessagingStore>, IAsyncLifetime
 {

@@ -4,7 +4,7 @@ namespace Shop.LoadTest.Load;
 
 /// <summary>
 /// The second witness: polls <c>GET /orders/orders/{id}</c> of a sample of orders every poll interval until it
-/// reads a final status, as the seed's clients do (they poll once a second; this polls far tighter).
+/// reads a final status, as a client without the live push would, only far more often.
 /// </summary>
 public sealed class RestWitness(ShopClient api, OrderBook book, RunClock clock, TimeSpan interval, TimeSpan timeout)
 {
