@@ -71,6 +71,10 @@ done
 # RabbitMQ: loopback only, management UI on :15672.
 mkdir -p /etc/rabbitmq
 grep -q '^NODE_IP_ADDRESS=127.0.0.1' /etc/rabbitmq/rabbitmq-env.conf 2>/dev/null || echo 'NODE_IP_ADDRESS=127.0.0.1' >> /etc/rabbitmq/rabbitmq-env.conf
+# Schedulers sleep when idle instead of busy-waiting: on a machine whose cores the apps and PostgreSQL share, the
+# spinning took CPU they needed (docs/performance.md, runtime settings).
+grep -q 'sbwt' /etc/rabbitmq/rabbitmq-env.conf 2>/dev/null ||
+  echo 'SERVER_ADDITIONAL_ERL_ARGS="+sbwt none +sbwtdcpu none +sbwtdio none"' >> /etc/rabbitmq/rabbitmq-env.conf
 [ -f /etc/rabbitmq/enabled_plugins ] || echo '[rabbitmq_management].' > /etc/rabbitmq/enabled_plugins
 grep -q 'management.tcp.ip' /etc/rabbitmq/rabbitmq.conf 2>/dev/null || echo 'management.tcp.ip = 127.0.0.1' >> /etc/rabbitmq/rabbitmq.conf
 rabbit_up() {

@@ -72,6 +72,32 @@ public sealed class DockerfileParserTests
     }
 
     [Fact]
+    public void Build_arguments_take_the_value_passed_or_the_default_and_leave_shell_variables_alone()
+    {
+        var dockerfile = DockerfileParser.Parse("""
+            FROM alpine AS build
+            ARG APP_DIR
+            ARG CONFIGURATION=Release
+            COPY ${APP_DIR}/ $APP_DIR/
+            RUN echo $HOME ${CONFIGURATION}
+            """, new Dictionary<string, string> { ["APP_DIR"] = "functions-orders" });
+
+        Assert.Empty(dockerfile.Errors);
+        Assert.Equal(["functions-orders/", "functions-orders/"], dockerfile.Final.All("COPY").Single().Arguments);
+        Assert.Equal("echo $HOME Release", dockerfile.Final.All("RUN").Single().Text);
+    }
+
+    [Fact]
+    public void A_build_argument_without_a_value_or_without_an_ARG_is_an_error()
+    {
+        var dockerfile = DockerfileParser.Parse("FROM alpine\nARG APP_DIR\nCOPY ${APP_DIR}/ app/\n",
+            new Dictionary<string, string> { ["APP_DRI"] = "functions-orders" });
+
+        Assert.Contains(dockerfile.Errors, e => e.Contains("APP_DRI is passed, but no ARG declares it", StringComparison.Ordinal));
+        Assert.Contains(dockerfile.Errors, e => e.Contains("ARG APP_DIR is used", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Dockerignore_leaves_out_nested_build_folders_and_takes_back_negated_paths()
     {
         var context = Directory.CreateTempSubdirectory("shop-context-");

@@ -26,6 +26,18 @@ public sealed class DockerfileTests(ComposeFixture compose) : IClassFixture<Comp
         Assert.Equal(Built.Order(), built);
     }
 
+    [Fact]
+    public void Both_function_apps_build_from_one_Dockerfile_with_their_own_project()
+    {
+        var orders = compose.Configuration.Services["functions-orders"];
+        var payments = compose.Configuration.Services["functions-payments"];
+
+        Assert.Equal(orders.Dockerfile, payments.Dockerfile);
+        Assert.Equal(orders.BuildContext, payments.BuildContext);
+        Assert.Equal(["functions-orders", "Shop.Orders.csproj"], [orders.BuildArguments["APP_DIR"], orders.BuildArguments["APP_PROJECT"]]);
+        Assert.Equal(["functions-payments", "Shop.Payments.csproj"], [payments.BuildArguments["APP_DIR"], payments.BuildArguments["APP_PROJECT"]]);
+    }
+
     [Theory]
     [MemberData(nameof(BuiltServices))]
     public void Dockerfile_parses(string service)
@@ -121,7 +133,7 @@ public sealed class DockerfileTests(ComposeFixture compose) : IClassFixture<Comp
         var context = Path.GetFullPath(composed.BuildContext!, RepositoryRoot.Path);
         var path = Path.Combine(context, composed.Dockerfile!);
         Assert.True(File.Exists(path), $"{path} does not exist.");
-        return (DockerfileParser.Parse(File.ReadAllText(path)), path, new BuildContext(context));
+        return (DockerfileParser.Parse(File.ReadAllText(path), composed.BuildArguments), path, new BuildContext(context));
     }
 
     // True when a COPY from the context before `until` brings `file` (a path relative to the context) in, by name or with a folder above it.

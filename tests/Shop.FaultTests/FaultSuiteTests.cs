@@ -14,7 +14,7 @@ namespace Shop.FaultTests;
 public sealed class FaultSuiteTests(ProcessSystem system, ITestOutputHelper output) : IClassFixture<ProcessSystem>
 {
     private static readonly TimeSpan CatchUpBound = TimeSpan.FromSeconds(120);
-    private readonly SystemAudit _audit = new(system);
+    private readonly SystemAudit _audit = new(system.OrdersDb, system.PaymentsDb);
     private readonly AuditReport _report = new(output, Path.Combine(FaultEnvironment.Artifacts, "fault-audit.txt"));
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class OrderWebSocketListenerTests
     [Fact]
     public async Task The_socket_route_is_served_on_the_main_port_and_a_plain_request_gets_426()
     {
-        await using var gateway = await GatewayHost.StartAsync(UnusedPort.Address(), UnusedPort.Address());
+        await using var gateway = await GatewayHost.StartAsync(FreePort.Address(), FreePort.Address());
 
         Assert.Equal(HttpStatusCode.UpgradeRequired, (await gateway.Client.GetAsync($"/ws/orders/{Guid.NewGuid()}")).StatusCode);
     }
@@ -18,8 +18,8 @@ public sealed class OrderWebSocketListenerTests
     [Fact]
     public async Task The_extra_port_serves_the_socket_route_and_answers_anything_else_with_a_404_problem()
     {
-        var port = UnusedPort.Address().Port;
-        await using var gateway = await GatewayHost.StartAsync(UnusedPort.Address(), UnusedPort.Address(), $"OrderWebSocket:Port={port}");
+        var port = FreePort.Address().Port;
+        await using var gateway = await GatewayHost.StartAsync(FreePort.Address(), FreePort.Address(), $"OrderWebSocket:Port={port}");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         using var socketRoute = await client.GetAsync($"/ws/orders/{Guid.NewGuid()}");
@@ -34,7 +34,7 @@ public sealed class OrderWebSocketListenerTests
     [Fact]
     public async Task A_page_origin_the_gateway_does_not_allow_cannot_open_the_socket()
     {
-        await using var gateway = await GatewayHost.StartAsync(UnusedPort.Address(), UnusedPort.Address());
+        await using var gateway = await GatewayHost.StartAsync(FreePort.Address(), FreePort.Address());
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Origin", "http://evil.example");
         var address = new UriBuilder(new Uri(gateway.Client.BaseAddress!, $"/ws/orders/{Guid.NewGuid()}")) { Scheme = "ws" }.Uri;
@@ -47,7 +47,7 @@ public sealed class OrderWebSocketListenerTests
     [Fact]
     public async Task When_orders_cannot_be_reached_the_socket_closes_with_a_reason()
     {
-        await using var gateway = await GatewayHost.StartAsync(UnusedPort.Address(), UnusedPort.Address());
+        await using var gateway = await GatewayHost.StartAsync(FreePort.Address(), FreePort.Address());
         using var socket = new ClientWebSocket();
         var address = new UriBuilder(new Uri(gateway.Client.BaseAddress!, $"/ws/orders/{Guid.NewGuid()}")) { Scheme = "ws" }.Uri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));

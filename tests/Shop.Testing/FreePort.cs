@@ -12,4 +12,7 @@ public static class FreePort
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>An HTTP address on such a port: for an app to bind, or, left unbound, refused like a stopped service.</summary>
+    public static Uri Address() => new($"http://127.0.0.1:{Next()}/");
 }

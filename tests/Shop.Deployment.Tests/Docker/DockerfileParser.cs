@@ -16,6 +16,14 @@ public static class DockerfileParser
         "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL",
     };
 
+    /// <summary>Parses the text a build with these arguments sees (see <see cref="BuildArguments"/>).</summary>
+    public static Dockerfile Parse(string text, IReadOnlyDictionary<string, string> buildArguments)
+    {
+        var (substituted, errors) = BuildArguments.Substitute(text, buildArguments);
+        var parsed = Parse(substituted);
+        return parsed with { Errors = [.. errors, .. parsed.Errors] };
+    }
+
     public static Dockerfile Parse(string text)
     {
         var errors = new List<string>();

@@ -35,6 +35,8 @@ internal sealed class ComposeConfiguration
             Scalar(Child(service, "image")),
             build is YamlMappingNode b ? Scalar(Child(b, "context")) : Scalar(build),
             build is YamlMappingNode d ? Scalar(Child(d, "dockerfile")) ?? "Dockerfile" : build is null ? null : "Dockerfile",
+            // Written like environment: a mapping, or a list of NAME=value.
+            ReadEnvironment(build is YamlMappingNode a ? Child(a, "args") : null),
             ReadPorts(Child(service, "ports")),
             ReadEnvironment(Child(service, "environment")),
             healthcheck is null || Scalar(Child(healthcheck, "disable")) == "true" ? null : ReadTest(Child(healthcheck, "test")),

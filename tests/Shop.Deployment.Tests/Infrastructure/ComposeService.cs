@@ -6,6 +6,7 @@ internal sealed record ComposeService(
     string? Image,
     string? BuildContext,
     string? Dockerfile,
+    IReadOnlyDictionary<string, string> BuildArguments,
     IReadOnlyList<ComposePort> Ports,
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<string>? HealthcheckTest,

@@ -14,7 +14,7 @@ public static class StreamAudit
 {
     public static async Task VerifyAsync(ProcessSystem system, TrafficStream stream, HonestClient client, IReadOnlyCollection<PoisonMessage> poison, int duplicates, AuditReport report)
     {
-        var audit = new SystemAudit(system);
+        var audit = new SystemAudit(system.OrdersDb, system.PaymentsDb);
         var users = stream.UserIds.ToHashSet();
         var orders = (await audit.OrdersAsync()).Where(o => users.Contains(o.UserId)).ToList();
         var ledger = (await audit.LedgerAsync()).Where(e => users.Contains(e.UserId)).ToList();

@@ -73,7 +73,7 @@ public sealed class StreamRun : IAsyncDisposable
     {
         await Stream.StopAsync();
         var stoppedAt = DateTimeOffset.UtcNow;
-        var audit = new SystemAudit(_system);
+        var audit = new SystemAudit(_system.OrdersDb, _system.PaymentsDb);
         var drain = Stopwatch.StartNew();
         await Eventually.UntilAsync(
             async () => await audit.BacklogAsync()

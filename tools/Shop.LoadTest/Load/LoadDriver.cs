@@ -1,3 +1,5 @@
+using Shop.Testing.Api;
+
 namespace Shop.LoadTest.Load;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Shop.LoadTest.Load;
 /// answered; its latency counts from when it was due, so a stalled sender cannot hide a slow system. Closed model:
 /// N clients, each sending its next order when its last one is answered.
 /// </summary>
-public sealed class LoadDriver(LoadTestOptions options, ShopApi api, OrderBook book, RestWitness rest, RunClock clock, IReadOnlyList<long> users,
+public sealed class LoadDriver(LoadTestOptions options, ShopClient api, OrderBook book, RestWitness rest, RunClock clock, IReadOnlyList<long> users,
     double restShare)
 {
     private readonly List<Task> _sends = [];
@@ -49,8 +51,8 @@ public sealed class LoadDriver(LoadTestOptions options, ShopApi api, OrderBook b
     {
         var user = users[(int)(sequence % users.Count)];
         book.CountSent();
-        var (id, error) = await api.PlaceOrderAsync(user, options.Amount, cancellationToken);
-        if (error == ShopApi.Refused)
+        var (id, error) = await api.TryPlaceOrderAsync(user, options.Amount, cancellationToken);
+        if (error == PlacedOrder.Refused)
         {
             book.Refuse();
             return;

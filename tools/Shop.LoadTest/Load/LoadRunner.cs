@@ -1,5 +1,6 @@
 using System.Globalization;
-using Shop.LoadTest.Audit;
+using Shop.Testing.Api;
+using Shop.Testing.Audit;
 using Shop.LoadTest.Measurement;
 using Shop.LoadTest.Reporting;
 
@@ -19,12 +20,13 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
         var clock = new RunClock();
         var book = new OrderBook();
         var credentials = UserCredentials.For(options);
-        using var api = new ShopApi(options.Gateway, credentials);
+        using var http = GatewayHttp.Create(options.Gateway);
+        var api = new ShopClient(http, credentials);
         var model = options.Concurrency is null ? $"open {options.Rate:0.##}/s" : $"closed, {options.Concurrency} clients";
         log($"[prepare] {model} for {options.Duration.TotalSeconds:0} s, users {users.First + 1}..{users.Last}, gateway {options.Gateway}, identity {credentials.Describe()}");
 
         await PrepareUsersAsync(api, users, cancellationToken);
-        var deadLettersBefore = await DeadLetterQueues.CountAsync(options.RabbitMq, cancellationToken);
+        var deadLettersBefore = await DeadLetterDepths.CountAsync(options.RabbitMq, cancellationToken);
 
         LiveStatusWitness? live = null;
         string? liveProblem = null;
@@ -64,7 +66,7 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
 
         var orders = book.Orders.Where(o => o.IntendedMs >= startMs).ToList();
         log("[audit] waiting for the system to drain, then checking both databases and the dead-letter queues");
-        var audit = await new RunAudit(options).RunAsync(users.First, users.Last, [.. book.Orders.Select(o => o.Id)], deadLettersBefore, cancellationToken);
+        var audit = await new RunAudit(options.OrdersDb, options.PaymentsDb, options.RabbitMq, options.DrainTimeout).RunAsync(users.First, users.Last, [.. book.Orders.Select(o => o.Id)], deadLettersBefore, cancellationToken);
         var hops = await HopProfiler.MeasureAsync(options, users, orders, clock, cancellationToken);
 
         return new RunResult
@@ -110,7 +112,7 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
         orders.Where(o => o.PushedStatus is { } s && status(s)).Select(o => o.PushedMs - o.IntendedMs);
 
     /// <summary>Tops each user up for <see cref="LoadTestOptions.Coverage"/> of the orders it will place; the warm-up user for all of its.</summary>
-    private async Task PrepareUsersAsync(ShopApi api, UserRange users, CancellationToken cancellationToken)
+    private async Task PrepareUsersAsync(ShopClient api, UserRange users, CancellationToken cancellationToken)
     {
         // The closed model's rate is not known ahead: --rate stands in for it here.
         var expected = options.Rate * options.Duration.TotalSeconds;
@@ -124,7 +126,7 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
             await gate.WaitAsync(cancellationToken);
             try
             {
-                await api.TopUpAsync(user, user == users.WarmUpUser ? WarmUpOrders * options.Amount : Math.Max(topUp, 1), cancellationToken);
+                await api.TopUpAsync(user, user == users.WarmUpUser ? WarmUpOrders * options.Amount : Math.Max(topUp, 1), cancellationToken: cancellationToken);
             }
             finally
             {
@@ -138,7 +140,7 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
     /// A few orders before the clock starts: warms every path, and checks the hub really pushes. A hub that takes
     /// connections but pushes nothing leaves REST as the only witness, and the run says so.
     /// </summary>
-    private async Task<(LiveStatusWitness?, string?)> WarmUpAsync(ShopApi api, OrderBook book, RestWitness rest, RunClock clock, UserRange users,
+    private async Task<(LiveStatusWitness?, string?)> WarmUpAsync(ShopClient api, OrderBook book, RestWitness rest, RunClock clock, UserRange users,
         LiveStatusWitness? live, string? liveProblem, CancellationToken cancellationToken)
     {
         var warmUp = new List<TrackedOrder>();
@@ -146,7 +148,7 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
         {
             book.CountSent();
             var due = clock.NowMs;
-            var (id, error) = await api.PlaceOrderAsync(users.WarmUpUser, options.Amount, cancellationToken);
+            var (id, error) = await api.TryPlaceOrderAsync(users.WarmUpUser, options.Amount, cancellationToken);
             if (error is not null)
             {
                 throw new InvalidOperationException($"The warm-up order failed ({error}): is the system up at {options.Gateway}?");
@@ -185,7 +187,7 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
     }
 
     /// <summary>The run's load for <see cref="LoadTestOptions.WarmUp"/>, unmeasured, then waits until those orders are final.</summary>
-    private async Task WarmUpUnderLoadAsync(ShopApi api, OrderBook book, RestWitness rest, RunClock clock, UserRange users, bool pushes,
+    private async Task WarmUpUnderLoadAsync(ShopClient api, OrderBook book, RestWitness rest, RunClock clock, UserRange users, bool pushes,
         CancellationToken cancellationToken)
     {
         if (options.WarmUp <= TimeSpan.Zero || options.Concurrency is not null)

@@ -1,10 +1,12 @@
+using Shop.Testing.Api;
+
 namespace Shop.LoadTest.Load;
 
 /// <summary>
 /// The second witness: polls <c>GET /orders/orders/{id}</c> of a sample of orders every poll interval until it
 /// reads a final status, as a client without the live push would, only far more often.
 /// </summary>
-public sealed class RestWitness(ShopApi api, OrderBook book, RunClock clock, TimeSpan interval, TimeSpan timeout)
+public sealed class RestWitness(ShopClient api, OrderBook book, RunClock clock, TimeSpan interval, TimeSpan timeout)
 {
     private readonly List<Task> _polls = [];
 
@@ -31,7 +33,7 @@ public sealed class RestWitness(ShopApi api, OrderBook book, RunClock clock, Tim
         while (!cancellationToken.IsCancellationRequested && clock.NowMs < deadline)
         {
             await Task.Delay(interval, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            var status = await api.GetStatusAsync(order.UserId, order.Id, cancellationToken);
+            var status = await api.TryGetStatusAsync(order.UserId, order.Id, cancellationToken);
             if (status is "PAID" or "FAILED")
             {
                 book.Polled(order, status, clock.NowMs);

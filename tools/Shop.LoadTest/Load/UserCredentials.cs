@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Shop.Identity;
+using Shop.Testing.Api;
 
 namespace Shop.LoadTest.Load;
 
@@ -8,7 +9,7 @@ namespace Shop.LoadTest.Load;
 /// How the tool says who it acts as: the X-User-ID header (Auth:Mode=Header), or a bearer token it signs per user
 /// with the gateway's key (Auth:Mode=Jwt), the same token on REST calls and on the user's hub connection.
 /// </summary>
-public sealed class UserCredentials
+public sealed class UserCredentials : IUserIdentity
 {
     // Long enough for any run, its drain and its audit; minted once per user.
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(12);

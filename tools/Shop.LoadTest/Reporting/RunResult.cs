@@ -1,4 +1,4 @@
-using Shop.LoadTest.Audit;
+using Shop.Testing.Audit;
 using Shop.LoadTest.Measurement;
 
 namespace Shop.LoadTest.Reporting;

@@ -1,22 +1,23 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Shop.LoadTest.Audit;
+namespace Shop.Testing.Audit;
 
 /// <summary>
-/// The consistency audit of a run, read straight from both databases and the broker once the system has drained:
+/// The consistency audit of a load run, read straight from both databases and the broker once the system has drained:
 /// every order final, top-ups − paid = balance ≥ 0 per user (and the charges are exactly the PAID orders),
 /// no unpublished outbox row, no new dead letter.
 /// </summary>
-public sealed class RunAudit(LoadTestOptions options)
+public sealed class RunAudit(string ordersDb, string paymentsDb, string rabbitMq, TimeSpan drainTimeout)
 {
     private const int MaxListed = 10;
 
     public async Task<AuditResult> RunAsync(long firstUser, long lastUser, IReadOnlyCollection<Guid> accepted,
         IReadOnlyDictionary<string, long> deadLettersBefore, CancellationToken cancellationToken)
     {
-        await using var orders = NpgsqlDataSource.Create(options.OrdersDb);
-        await using var payments = NpgsqlDataSource.Create(options.PaymentsDb);
+        await using var orders = NpgsqlDataSource.Create(ordersDb);
+        await using var payments = NpgsqlDataSource.Create(paymentsDb);
+        var audit = new SystemAudit(orders, payments);
         var violations = new List<string>();
         var notes = new List<string>();
 
@@ -24,10 +25,9 @@ public sealed class RunAudit(LoadTestOptions options)
         long pending, unpublishedOrders, unpublishedPayments;
         while (true)
         {
-            pending = await ScalarAsync(orders, "SELECT count(*) FROM orders WHERE user_id BETWEEN $1 AND $2 AND status = 'PENDING'", cancellationToken, firstUser, lastUser);
-            unpublishedOrders = await ScalarAsync(orders, "SELECT count(*) FROM outbox_messages WHERE published_at IS NULL", cancellationToken);
-            unpublishedPayments = await ScalarAsync(payments, "SELECT count(*) FROM outbox_messages WHERE published_at IS NULL", cancellationToken);
-            if ((pending == 0 && unpublishedOrders == 0 && unpublishedPayments == 0) || drain.Elapsed > options.DrainTimeout)
+            pending = await audit.PendingOrdersAsync(firstUser, lastUser, cancellationToken);
+            (unpublishedOrders, unpublishedPayments) = await audit.UnpublishedOutboxAsync(cancellationToken: cancellationToken);
+            if ((pending == 0 && unpublishedOrders == 0 && unpublishedPayments == 0) || drain.Elapsed > drainTimeout)
             {
                 break;
             }
@@ -36,17 +36,7 @@ public sealed class RunAudit(LoadTestOptions options)
         var drainSeconds = drain.Elapsed.TotalSeconds;
 
         // Orders: each accepted order exists and is final.
-        var statuses = new Dictionary<Guid, (long User, long Amount, string Status)>();
-        await using (var command = orders.CreateCommand("SELECT id, user_id, amount, status FROM orders WHERE user_id BETWEEN $1 AND $2"))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = firstUser });
-            command.Parameters.Add(new NpgsqlParameter { Value = lastUser });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                statuses[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3));
-            }
-        }
+        var statuses = (await audit.OrdersAsync(firstUser, lastUser, cancellationToken)).ToDictionary(o => o.Id);
         var missing = accepted.Where(id => !statuses.ContainsKey(id)).ToList();
         Report(violations, missing.Count, "accepted order(s) not in the Orders database", missing.Take(MaxListed).Select(id => id.ToString()));
         var stuck = statuses.Where(s => s.Value.Status is not ("PAID" or "FAILED")).Select(s => $"{s.Key} {s.Value.Status}").ToList();
@@ -58,25 +48,8 @@ public sealed class RunAudit(LoadTestOptions options)
         }
 
         // Money, per user: the ledger adds up to the balance, the balance is not negative, the charges are the PAID orders.
-        var ledger = new Dictionary<long, (long TopUps, long Charges, long? Balance)>();
-        await using (var command = payments.CreateCommand("""
-            SELECT a.user_id, a.balance,
-                   coalesce(sum(t.amount) FILTER (WHERE t.kind = 'topup'), 0),
-                   coalesce(sum(t.amount) FILTER (WHERE t.kind = 'charge'), 0)
-            FROM accounts a LEFT JOIN transactions t ON t.user_id = a.user_id
-            WHERE a.user_id BETWEEN $1 AND $2
-            GROUP BY a.user_id, a.balance
-            """))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = firstUser });
-            command.Parameters.Add(new NpgsqlParameter { Value = lastUser });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                ledger[reader.GetInt64(0)] = (reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(1));
-            }
-        }
-        var paidByUser = statuses.Values.Where(s => s.Status == "PAID").GroupBy(s => s.User).ToDictionary(g => g.Key, g => g.Sum(s => s.Amount));
+        var ledger = (await audit.AccountLedgersAsync(firstUser, lastUser, cancellationToken)).ToDictionary(a => a.UserId);
+        var paidByUser = statuses.Values.Where(s => s.Status == "PAID").GroupBy(s => s.UserId).ToDictionary(g => g.Key, g => g.Sum(s => s.Amount));
         var moneyProblems = new List<string>();
         foreach (var (user, entry) in ledger)
         {
@@ -99,7 +72,7 @@ public sealed class RunAudit(LoadTestOptions options)
         Report(violations, unpublishedOrders, "unpublished outbox row(s) in the Orders database", []);
         Report(violations, unpublishedPayments, "unpublished outbox row(s) in the Payments database", []);
 
-        var deadLetters = await DeadLetterQueues.CountAsync(options.RabbitMq, cancellationToken);
+        var deadLetters = await DeadLetterDepths.CountAsync(rabbitMq, cancellationToken);
         foreach (var (queue, count) in deadLetters)
         {
             var before = deadLettersBefore.GetValueOrDefault(queue);
@@ -122,15 +95,5 @@ public sealed class RunAudit(LoadTestOptions options)
             var listed = string.Join("; ", examples);
             violations.Add(listed.Length == 0 ? $"{count} {what}" : $"{count} {what}: {listed}");
         }
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlDataSource source, string sql, CancellationToken cancellationToken, params object[] parameters)
-    {
-        await using var command = source.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -1,4 +1,4 @@
-namespace Shop.LoadTest.Audit;
+namespace Shop.Testing.Audit;
 
 /// <summary>What the audit found after the run drained; <see cref="Clean"/> when no invariant is violated.</summary>
 public sealed record AuditResult(

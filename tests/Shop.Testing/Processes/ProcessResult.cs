@@ -1,6 +1,7 @@
-namespace Shop.Deployment.Tests.Infrastructure;
+namespace Shop.Testing.Processes;
 
-internal sealed record ProcessResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)
+/// <summary>How a command ended: its exit code and what it wrote.</summary>
+public sealed record ProcessResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)
 {
     public string Describe() =>
         $"`{CommandLine}` exited {ExitCode}.{Environment.NewLine}stdout:{Environment.NewLine}{Tail(StandardOutput)}{Environment.NewLine}stderr:{Environment.NewLine}{Tail(StandardError)}";

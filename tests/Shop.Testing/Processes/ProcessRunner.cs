@@ -1,20 +1,21 @@
 using System.Diagnostics;
 
-namespace Shop.Deployment.Tests.Infrastructure;
+namespace Shop.Testing.Processes;
 
 /// <summary>Runs a command line tool to completion, capturing its output.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(
         string fileName,
         IReadOnlyList<string> arguments,
-        string workingDirectory,
+        string? workingDirectory,
         TimeSpan timeout,
         IEnumerable<string>? removeFromEnvironment = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
-            WorkingDirectory = workingDirectory,
+            // Empty: the current directory.
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Text;
-using System.Text.Json;
 
-namespace Shop.FaultTests.Traffic;
+namespace Shop.Testing.Api;
 
 /// <summary>
 /// A client that tells a definite answer from a lost one: 2xx is accepted, 4xx is refused, anything else (5xx, a
@@ -14,6 +12,7 @@ namespace Shop.FaultTests.Traffic;
 public sealed class HonestClient(HttpClient http)
 {
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(3);
+    private const string JsonUtf8 = "application/json; charset=utf-8";
 
     public HttpClient Http { get; } = http;
 
@@ -34,16 +33,7 @@ public sealed class HonestClient(HttpClient http)
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(method, path);
-            request.Headers.Add("X-User-ID", userId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (idempotencyKey is not null)
-            {
-                request.Headers.Add("Idempotency-Key", idempotencyKey);
-            }
-            if (json is not null)
-            {
-                request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-            }
+            using var request = ShopRequest.Create(method, path, userId, UserIdHeader.Instance, json, idempotencyKey, JsonUtf8);
 
             string outcome;
             try
@@ -84,9 +74,4 @@ public sealed class HonestClient(HttpClient http)
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
         }
     }
-}
-
-public sealed record Answer(bool Accepted, int Status, string Body, int Attempts)
-{
-    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 }

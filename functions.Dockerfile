@@ -1,5 +1,10 @@
-# Shop.Payments on the Azure Functions host. Build context: the repository root (host.json and the building blocks live there).
+# A function app (Orders or Payments) on the Azure Functions host; docker-compose.yml builds it once per app.
+# Build context: the repository root (host.json and the building blocks live there).
+#   APP_DIR      the app's folder, e.g. functions-orders
+#   APP_PROJECT  its project file in that folder, e.g. Shop.Orders.csproj
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG APP_DIR
+ARG APP_PROJECT
 WORKDIR /src
 
 # Project files first, so the restore layer is reused until a dependency changes.
@@ -9,13 +14,13 @@ COPY building-blocks/Shop.Messaging/Shop.Messaging.csproj building-blocks/Shop.M
 COPY building-blocks/Shop.Hosting/Shop.Hosting.csproj building-blocks/Shop.Hosting/
 COPY building-blocks/Shop.Api/Shop.Api.csproj building-blocks/Shop.Api/
 COPY building-blocks/Shop.Telemetry/Shop.Telemetry.csproj building-blocks/Shop.Telemetry/
-COPY functions-payments/Shop.Payments.csproj functions-payments/
-RUN dotnet restore functions-payments/Shop.Payments.csproj
+COPY ${APP_DIR}/${APP_PROJECT} ${APP_DIR}/
+RUN dotnet restore ${APP_DIR}/${APP_PROJECT}
 
 COPY building-blocks/ building-blocks/
-COPY functions-payments/ functions-payments/
+COPY ${APP_DIR}/ ${APP_DIR}/
 # Publish also builds the Worker SDK's extensions project (.azurefunctions/) and writes functions.metadata.
-RUN dotnet publish functions-payments/Shop.Payments.csproj -c Release -o /app/publish --no-restore -p:UseAppHost=false
+RUN dotnet publish ${APP_DIR}/${APP_PROJECT} -c Release -o /app/publish --no-restore -p:UseAppHost=false
 
 # The Functions host (port 80) runs the isolated worker. The image runs as root: its host expects to
 # own /home and port 80, and Microsoft documents no non-root mode for it.

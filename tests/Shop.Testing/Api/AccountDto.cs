@@ -1,0 +1,3 @@
+namespace Shop.Testing.Api;
+
+public sealed record AccountDto(long UserId, long Balance, DateTimeOffset UpdatedAt);
