@@ -2,7 +2,6 @@ using System.Text;
 using RabbitMQ.Client;
 using Shop.Contracts;
 using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
 
 namespace Shop.Testing;
 
