@@ -10,6 +10,8 @@ WORKDIR /src
 # Project files first, so the restore layer is reused until a dependency changes.
 COPY Directory.Build.props Directory.Packages.props host.json ./
 COPY building-blocks/Shop.Contracts/Shop.Contracts.csproj building-blocks/Shop.Contracts/
+COPY building-blocks/Shop.Persistence/Shop.Persistence.csproj building-blocks/Shop.Persistence/
+COPY building-blocks/Shop.Messaging.RabbitMq/Shop.Messaging.RabbitMq.csproj building-blocks/Shop.Messaging.RabbitMq/
 COPY building-blocks/Shop.Messaging/Shop.Messaging.csproj building-blocks/Shop.Messaging/
 COPY building-blocks/Shop.Hosting/Shop.Hosting.csproj building-blocks/Shop.Hosting/
 COPY building-blocks/Shop.Api/Shop.Api.csproj building-blocks/Shop.Api/

@@ -10,6 +10,4 @@ public static class ApiLimits
 
     public const int MaxJsonDepth = 8;
     public const int MaxIdempotencyKeyLength = 128;
-    public const string UserIdHeader = "X-User-ID";
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
 }

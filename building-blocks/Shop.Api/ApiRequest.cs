@@ -13,10 +13,10 @@ public static class ApiRequest
     {
         userId = 0;
         problem = null;
-        var values = request.Headers[ApiLimits.UserIdHeader];
+        var values = request.Headers[ApiHeaders.UserId];
         if (values.Count == 0 || string.IsNullOrWhiteSpace(values[0]))
         {
-            problem = ApiProblems.BadRequest($"The {ApiLimits.UserIdHeader} header is required: a positive integer that identifies the user.");
+            problem = ApiProblems.BadRequest($"The {ApiHeaders.UserId} header is required: a positive integer that identifies the user.");
             return false;
         }
         if (values.Count > 1
@@ -24,7 +24,7 @@ public static class ApiRequest
             || userId <= 0)
         {
             userId = 0;
-            problem = ApiProblems.BadRequest($"The {ApiLimits.UserIdHeader} header must be one positive integer.");
+            problem = ApiProblems.BadRequest($"The {ApiHeaders.UserId} header must be one positive integer.");
             return false;
         }
         // The request's span names its user, so a trace can be found from a customer's complaint.
@@ -36,7 +36,7 @@ public static class ApiRequest
     {
         key = null;
         problem = null;
-        var values = request.Headers[ApiLimits.IdempotencyKeyHeader];
+        var values = request.Headers[ApiHeaders.IdempotencyKey];
         if (values.Count == 0)
         {
             return true;
@@ -46,7 +46,7 @@ public static class ApiRequest
             || value.Any(c => c < 0x21 || c > 0x7E))
         {
             problem = ApiProblems.BadRequest(
-                $"The {ApiLimits.IdempotencyKeyHeader} header must be 1 to {ApiLimits.MaxIdempotencyKeyLength} visible ASCII characters.");
+                $"The {ApiHeaders.IdempotencyKey} header must be 1 to {ApiLimits.MaxIdempotencyKeyLength} visible ASCII characters.");
             return false;
         }
         key = value;

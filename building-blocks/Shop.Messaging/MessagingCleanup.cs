@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.Inbox;
 using Shop.Messaging.Outbox;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.Messaging;
 

@@ -1,15 +1,9 @@
-using System.Data.Common;
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 using Shop.Messaging.Inbox;
 using Shop.Messaging.Outbox;
-using Shop.Messaging.Persistence;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.Messaging;
@@ -17,60 +11,22 @@ namespace Shop.Messaging;
 public static class MessagingExtensions
 {
     /// <summary>
-    /// The service's PostgreSQL DbContext (pooled, with the outbox commit hook) from <c>ConnectionStrings:{connectionName}</c>,
-    /// migrated on start unless <c>Database:MigrateOnStart</c> is false.
-    /// </summary>
-    public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder, string connectionName)
-        where TDbContext : DbContext
-    {
-        var connectionString = builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
-        // Defaults below every other source, so settings still override them: EF Core logs each SQL command
-        // at Information, which costs more than the command itself on the hot path.
-        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
-        {
-            InitialData = [new("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Warning")],
-        });
-        builder.Services.TryAddSingleton<IOutboxSignal, OutboxSignal>();
-        AddOutboxDispatcher(builder.Services);
-        builder.Services.TryAddSingleton<OutboxCommitInterceptor>();
-        builder.Services.AddDbContextPool<TDbContext>((services, options) => options
-            .UseNpgsql(WithHotPathDefaults(connectionString), npgsql => npgsql
-                .MigrationsHistoryTable("__ef_migrations_history")
-                // Commands outside any trace (idle relay rounds, the backlog gauge, cleanup) would each be a trace of their own.
-                .ConfigureDataSource(dataSource => dataSource.ConfigureTracing(tracing => tracing.ConfigureCommandFilter(_ => Activity.Current is not null))))
-            .AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>()));
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
-        builder.Services.AddHostedService<DatabaseMigrator<TDbContext>>();
-        return builder;
-    }
-
-    /// <summary>
-    /// Outbox, relay, inbox and the RabbitMQ consumers of a service whose DbContext maps the messaging tables.
-    /// Reads <c>ConnectionStrings:{connectionName}</c> (an AMQP URI) and the <c>Messaging</c> section.
+    /// Outbox, relay, inbox and the RabbitMQ consumers of a service whose DbContext maps the messaging tables
+    /// (<see cref="Persistence.MessagingModelBuilderExtensions.AddMessagingTables"/>), on the broker connection of
+    /// <see cref="RabbitMqExtensions.AddRabbitMq"/>. Call it beside <c>AddServiceDatabase</c>, which picks up the outbox's commit hook.
     /// </summary>
     public static MessagingBuilder AddMessaging<TDbContext>(this IHostApplicationBuilder builder, string connectionName, string serviceName)
         where TDbContext : DbContext
     {
+        builder.AddRabbitMq(connectionName, serviceName);
         var services = builder.Services;
-        services.AddOptions<MessagingOptions>()
-            .Configure(options => options.ServiceName = serviceName)
-            .BindConfiguration(MessagingOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.AddOptions<RabbitMqOptions>()
-            .BindConfiguration(RabbitMqOptions.SectionName)
-            .Configure<IConfiguration>((options, configuration) =>
-                options.ConnectionString = configuration.GetConnectionString(connectionName) ?? options.ConnectionString)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IOutboxSignal, OutboxSignal>();
-        AddOutboxDispatcher(services);
+        services.AddSingleton<IOutboxSignal, OutboxSignal>();
+        services.AddSingleton<OutboxDispatchQueue>();
+        services.AddSingleton<IOutboxDispatcher>(provider => provider.GetRequiredService<OutboxDispatchQueue>());
+        // AddServiceDatabase hands every registered interceptor to the DbContext: this one dispatches each commit's rows.
+        services.AddSingleton<OutboxCommitInterceptor>();
+        services.AddSingleton<IInterceptor>(provider => provider.GetRequiredService<OutboxCommitInterceptor>());
         services.AddScoped<IOutbox, OutboxWriter<TDbContext>>();
-        services.AddSingleton<RabbitMqConnection>();
-        services.AddSingleton<IMessagePublisher, RabbitMqPublisher>();
         services.AddSingleton<IOutboxRelay, OutboxRelay<TDbContext>>();
         services.AddSingleton<IMessagingCleanup, MessagingCleanup<TDbContext>>();
         services.AddSingleton<IOutboxMarker, OutboxMarker<TDbContext>>();
@@ -85,42 +41,9 @@ public static class MessagingExtensions
         services.AddScoped<IInboxProcessor, InboxProcessor<TDbContext>>();
         services.AddSingleton<DeadLetterPublisher>();
         services.AddSingleton<DeliveryBatchHandler>();
+        services.AddSingleton<IDeliveryBatchHandler>(provider => provider.GetRequiredService<DeliveryBatchHandler>());
         services.AddSingleton<ConsumerBacklog>();
         services.AddHostedService<RabbitMqConsumerHost>();
         return new MessagingBuilder(builder, registry);
-    }
-
-    /// <summary>
-    /// Unless the connection string says otherwise: every order runs the same few statements, so they are prepared once
-    /// per connection instead of parsed and planned on each call; a connection going back to the pool keeps its
-    /// session as it is (the shop sets only transaction-local settings and locks), saving a reset round trip per use;
-    /// and the pool stops at <see cref="DefaultMaxPoolSize"/> connections, so an overload queues requests for a
-    /// connection instead of opening dozens more (each a new PostgreSQL process, TLS handshake and SCRAM exchange)
-    /// just when the CPU is short.
-    /// </summary>
-    internal static string WithHotPathDefaults(string connectionString)
-    {
-        var connection = new NpgsqlConnectionStringBuilder
-        {
-            MaxAutoPrepare = 64,
-            NoResetOnClose = true,
-            MaxPoolSize = DefaultMaxPoolSize,
-        };
-        // Only the keys the string really names (under any of their synonyms) override the defaults above.
-        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        foreach (string key in given.Keys)
-        {
-            connection[key] = given[key];
-        }
-        return connection.ConnectionString;
-    }
-
-    /// <summary>Enough for the consumers, the outbox workers and concurrent requests; Npgsql's own default is 100.</summary>
-    internal const int DefaultMaxPoolSize = 30;
-
-    private static void AddOutboxDispatcher(IServiceCollection services)
-    {
-        services.TryAddSingleton<OutboxDispatcher>();
-        services.TryAddSingleton<IOutboxDispatcher>(provider => provider.GetRequiredService<OutboxDispatcher>());
     }
 }

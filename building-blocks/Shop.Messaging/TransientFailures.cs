@@ -1,6 +1,5 @@
-using System.Net.Sockets;
-using Npgsql;
 using RabbitMQ.Client.Exceptions;
+using Shop.Persistence;
 
 namespace Shop.Messaging;
 
@@ -11,24 +10,13 @@ public static class TransientFailures
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            switch (current)
+            if (DatabaseFailures.Classify(current) is { } transient)
             {
-                case PostgresException postgres:
-                    return postgres.IsTransient
-                        || postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
-                        || postgres.SqlState is PostgresErrorCodes.SerializationFailure
-                            or PostgresErrorCodes.DeadlockDetected
-                            or PostgresErrorCodes.AdminShutdown
-                            or PostgresErrorCodes.CrashShutdown
-                            or PostgresErrorCodes.CannotConnectNow
-                            or PostgresErrorCodes.TooManyConnections;
-                case NpgsqlException npgsql when npgsql.IsTransient:
-                case TimeoutException:
-                case SocketException:
-                case IOException:
-                case AlreadyClosedException:
-                case OperationInterruptedException:
-                    return true;
+                return transient;
+            }
+            if (current is AlreadyClosedException or OperationInterruptedException)
+            {
+                return true;
             }
         }
         return false;

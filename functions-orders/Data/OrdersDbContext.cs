@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Shop.Messaging.Persistence;
+using Shop.Persistence;
 using Shop.Orders.Domain;
 
 namespace Shop.Orders.Data;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Shop.Api.Admission;
 using Shop.Contracts;
 using Shop.Messaging;
+using Shop.Persistence;
 using Shop.Orders.Admission;
 using Shop.Orders.Data;
 using Shop.Orders.Features;

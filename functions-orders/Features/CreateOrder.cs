@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Shop.Api;
 using Shop.Api.Admission;
 using Shop.Contracts;
 using Shop.Messaging.Outbox;
 using Shop.Orders.Data;
 using Shop.Orders.Domain;
+using Shop.Persistence;
 
 namespace Shop.Orders.Features;
 
@@ -33,7 +33,7 @@ public sealed class CreateOrderFunction(CreateOrderHandler handler, AdmissionCon
 
         var result = await handler.HandleAsync(new CreateOrder(input.UserId, input.Amount, input.IdempotencyKey), cancellationToken);
         return result.Order is null
-            ? ApiProblems.Conflict($"The {ApiLimits.IdempotencyKeyHeader} '{input.IdempotencyKey}' was used for a different order.")
+            ? ApiProblems.Conflict($"The {ApiHeaders.IdempotencyKey} '{input.IdempotencyKey}' was used for a different order.")
             : TypedResults.Created($"/orders/{result.Order.Id}", result.Order);
     }
 }
@@ -67,10 +67,7 @@ public sealed partial class CreateOrderHandler(OrdersDbContext db, IOutbox outbo
             // One SaveChanges, one transaction: the order and its OrderCreated row commit together.
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (exception.InnerException is PostgresException
-        {
-            SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: OrderConfiguration.IdempotencyIndex,
-        })
+        catch (DbUpdateException exception) when (IdempotencyKeys.IsRepeat(exception, OrderConfiguration.IdempotencyIndex))
         {
             db.ChangeTracker.Clear();
             var first = await db.Orders.AsNoTracking()

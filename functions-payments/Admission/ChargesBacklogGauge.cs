@@ -1,4 +1,5 @@
 using Shop.Api.Admission;
+using Shop.Messaging.RabbitMq;
 using Shop.Messaging;
 
 namespace Shop.Payments.Admission;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Shop.Api.Admission;
 using Shop.Contracts;
 using Shop.Messaging;
+using Shop.Persistence;
 using Shop.Payments.Admission;
 using Shop.Payments.Data;
 using Shop.Payments.Features;
@@ -23,7 +24,8 @@ public static class PaymentsExtensions
         builder.AddServiceDatabase<PaymentsDbContext>(DatabaseConnectionName);
         builder.AddMessaging<PaymentsDbContext>(BrokerConnectionName, ServiceName)
             .AddBatchConsumer<OrderCreated, ChargeOrder>();
-        builder.Services.AddScoped<AccountService>();
+        builder.Services.AddScoped<OpenAccountHandler>();
+        builder.Services.AddScoped<TopUpHandler>();
         builder.AddAdmissionControl<ChargesBacklogGauge>();
         return builder;
     }

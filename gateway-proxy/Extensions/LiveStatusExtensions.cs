@@ -1,5 +1,5 @@
-using Shop.Contracts;
 using Shop.Gateway.LiveStatus;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.Gateway.Extensions;
 
@@ -11,18 +11,11 @@ public static class LiveStatusExtensions
 
     public static IHostApplicationBuilder AddLiveStatus(this IHostApplicationBuilder builder)
     {
+        // The broker connection as every service makes it: RabbitMqOptions validate the AMQP URI and the cluster's endpoints.
+        builder.AddRabbitMq(OrderStatusFeedOptions.ConnectionStringName, GatewayExtensions.ServiceName);
         builder.Services.AddOptions<OrderStatusFeedOptions>()
             .BindConfiguration(OrderStatusFeedOptions.SectionName)
-            .Configure<IConfiguration>((options, configuration) =>
-            {
-                options.ConnectionString = configuration.GetConnectionString(OrderStatusFeedOptions.ConnectionStringName) ?? string.Empty;
-                options.Endpoints = configuration[OrderStatusFeedOptions.EndpointsKey];
-            })
             .ValidateDataAnnotations()
-            .Validate(options => IsAmqpUri(options.ConnectionString),
-                $"ConnectionStrings:{OrderStatusFeedOptions.ConnectionStringName} must be an AMQP URI such as amqp://guest:guest@127.0.0.1:5672/.")
-            .Validate(options => BrokerEndpoint.TryParseList(options.Endpoints, 5672, out _) is not null,
-                $"{OrderStatusFeedOptions.EndpointsKey} must be comma-separated host:port pairs such as 10.0.0.1:5672,10.0.0.2:5672.")
             .ValidateOnStart();
 
         var signalR = builder.Services.AddSignalR();
@@ -42,7 +35,4 @@ public static class LiveStatusExtensions
         app.MapHub<OrdersHub>(OrdersHub.Path);
         return app;
     }
-
-    private static bool IsAmqpUri(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == "amqp" || uri.Scheme == "amqps");
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Shop.Contracts;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.Gateway.LiveStatus;
 
@@ -12,92 +13,76 @@ namespace Shop.Gateway.LiveStatus;
 /// Consumes OrderStatusChanged through a queue of this gateway instance alone (exclusive, deleted with its
 /// connection), so every instance sees every event, and pushes each one to its user's hub group only (and hands
 /// it to every <see cref="IOrderStatusListener"/>).
-/// The gateway starts without the broker: this loop reconnects with backoff for as long as the gateway runs.
+/// The gateway starts without the broker: the transport's reconnect loop runs this feed's session again, with backoff,
+/// for as long as the gateway runs.
 /// </summary>
 internal sealed class OrderStatusFeed(
+    RabbitMqConnection connection,
     IHubContext<OrdersHub> hub,
     IEnumerable<IOrderStatusListener> listeners,
     IOptions<OrderStatusFeedOptions> options,
     ILogger<OrderStatusFeed> logger) : BackgroundService
 {
     private static readonly EventRoute Route = ShopTopology.RouteOf(typeof(OrderStatusChanged));
-    private const string TraceParentHeader = "traceparent";
 
     public string QueueName { get; } = $"gateway.order-status.{Guid.NewGuid():N}";
 
     /// <summary>True while the queue is bound and consumed: from then on no status change escapes this gateway.</summary>
     public bool IsConsuming { get; private set; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // 200 ms, 400 ms, 800 ms … up to the cap, with jitter so several gateways do not reconnect in step.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BrokerReconnect.RunAsync(ConsumeAsync, (exception, failures) => GatewayLog.FeedBrokerUnavailable(logger, exception, failures),
+            failures => Backoff.Delay(failures + 1, options.Value.MaxReconnectDelay), stoppingToken);
+
+    /// <summary>Binds and consumes the queue until its channel closes.</summary>
+    private async Task ConsumeAsync(Action connected, CancellationToken stoppingToken)
     {
-        var settings = options.Value;
-        var factory = new ConnectionFactory
+        try
         {
-            Uri = new Uri(settings.ConnectionString),
-            ClientProvidedName = $"gateway-{QueueName}",
-            AutomaticRecoveryEnabled = false,
-            RequestedHeartbeat = TimeSpan.FromSeconds(15),
-        };
-        var endpoints = Endpoints(settings);
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+            // One of the cluster's nodes that is up, picked at random; after a node dies the next session tries them all.
+            await using var amqp = await connection.ConnectAsync(QueueName, stoppingToken);
+            await using var channel = await amqp.CreateChannelAsync(cancellationToken: stoppingToken);
+            var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            channel.ChannelShutdownAsync += (_, args) =>
+            {
+                closed.TrySetResult(args.ReplyText);
+                return Task.CompletedTask;
+            };
+
+            // Declared exactly as the Orders app declares it, so whichever starts first, both agree.
+            await RabbitMqTopology.DeclareEventExchangeAsync(channel, Route.Exchange, stoppingToken);
+            await channel.QueueDeclareAsync(QueueName, durable: false, exclusive: true, autoDelete: true, cancellationToken: stoppingToken);
+            await channel.QueueBindAsync(QueueName, Route.Exchange, Route.RoutingKey, cancellationToken: stoppingToken);
+            await channel.BasicQosAsync(0, options.Value.Prefetch, global: false, stoppingToken);
+
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += (_, delivery) => OnDeliveryAsync(channel, delivery, stoppingToken);
+            await channel.BasicConsumeAsync(QueueName, autoAck: false, consumer, stoppingToken);
+            GatewayLog.FeedConsuming(logger, QueueName, Route.Exchange, Route.RoutingKey, amqp.Endpoint.ToString());
+            connected();
+            IsConsuming = true;
+
+            var reason = await closed.Task.WaitAsync(stoppingToken);
+            IsConsuming = false;
+            GatewayLog.FeedChannelClosed(logger, QueueName, reason);
+        }
+        finally
         {
-            try
-            {
-                // One of the cluster's nodes that is up, picked at random; after a node dies the next round tries them all.
-                await using var connection = await factory.CreateConnectionAsync(endpoints, factory.ClientProvidedName, stoppingToken);
-                await using var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
-                var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-                channel.ChannelShutdownAsync += (_, args) =>
-                {
-                    closed.TrySetResult(args.ReplyText);
-                    return Task.CompletedTask;
-                };
-
-                // Declared exactly as the Orders app declares it, so whichever starts first, both agree.
-                await channel.ExchangeDeclareAsync(Route.Exchange, ExchangeType.Topic, durable: true, autoDelete: false,
-                    ShopTopology.ProducerExchangeArguments(), cancellationToken: stoppingToken);
-                await channel.QueueDeclareAsync(QueueName, durable: false, exclusive: true, autoDelete: true, cancellationToken: stoppingToken);
-                await channel.QueueBindAsync(QueueName, Route.Exchange, Route.RoutingKey, cancellationToken: stoppingToken);
-                await channel.BasicQosAsync(0, settings.Prefetch, global: false, stoppingToken);
-
-                var consumer = new AsyncEventingBasicConsumer(channel);
-                consumer.ReceivedAsync += (_, delivery) => OnDeliveryAsync(channel, delivery, stoppingToken);
-                await channel.BasicConsumeAsync(QueueName, autoAck: false, consumer, stoppingToken);
-                GatewayLog.FeedConsuming(logger, QueueName, Route.Exchange, Route.RoutingKey, connection.Endpoint.ToString());
-                failures = 0;
-                IsConsuming = true;
-
-                var reason = await closed.Task.WaitAsync(stoppingToken);
-                IsConsuming = false;
-                GatewayLog.FeedChannelClosed(logger, QueueName, reason);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                IsConsuming = false;
-                return;
-            }
-            catch (Exception exception)
-            {
-                IsConsuming = false;
-                failures++;
-                GatewayLog.FeedBrokerUnavailable(logger, exception, failures);
-            }
-            await Task.Delay(ReconnectDelay(Math.Max(failures, 1), settings.MaxReconnectDelay), stoppingToken)
-                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            IsConsuming = false;
         }
     }
 
     private async Task OnDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
-        // The last hop of the order's trace: a child of the Orders relay's publish span named in the message's header.
-        var parent = ActivityContext.TryParse(ReadHeader(delivery, TraceParentHeader), null, isRemote: true, out var context) ? context : default;
+        // The last hop of the order's trace: a child of the Orders publish span named in the message's header.
+        var parent = MessagingTelemetry.ParseTraceParent(MessageHeaderValues.Read(delivery.BasicProperties.Headers, MessageHeaders.TraceParent));
         using var activity = GatewayTelemetry.Source.StartActivity(GatewayTelemetry.PushSpanName(OrdersHub.StatusChangedMethod), ActivityKind.Consumer, parent);
-        activity?.SetTag("messaging.system", "rabbitmq");
-        activity?.SetTag("messaging.operation.type", "process");
-        activity?.SetTag("messaging.destination.name", delivery.Exchange);
-        activity?.SetTag("messaging.message.id", delivery.BasicProperties.MessageId);
-        activity?.SetTag("messaging.message.conversation_id", delivery.BasicProperties.CorrelationId);
+        activity?.SetTag(MessagingTelemetry.System, MessagingTelemetry.RabbitMq);
+        activity?.SetTag(MessagingTelemetry.OperationType, "process");
+        activity?.SetTag(MessagingTelemetry.DestinationName, delivery.Exchange);
+        activity?.SetTag(MessagingTelemetry.MessageId, delivery.BasicProperties.MessageId);
+        activity?.SetTag(MessagingTelemetry.ConversationId, delivery.BasicProperties.CorrelationId);
         if (TryRead(delivery, out var change, out var problem))
         {
             activity?.SetTag("shop.order.status", change.Status);
@@ -129,18 +114,6 @@ internal sealed class OrderStatusFeed(
         await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, stoppingToken);
     }
 
-    /// <summary>The nodes of <c>RabbitMq:Endpoints</c>, else the host of the connection string.</summary>
-    private static List<AmqpTcpEndpoint> Endpoints(OrderStatusFeedOptions settings)
-    {
-        var uri = new Uri(settings.ConnectionString);
-        var tls = uri.Scheme == "amqps";
-        var port = uri.Port > 0 ? uri.Port : tls ? 5671 : 5672;
-        var nodes = BrokerEndpoint.TryParseList(settings.Endpoints, port, out _) is { Count: > 0 } listed ? listed : [new BrokerEndpoint(uri.DnsSafeHost, port)];
-        return nodes.Select(node => new AmqpTcpEndpoint(node.Host, node.Port, new SslOption(node.Host, enabled: tls))).ToList();
-    }
-
-    private static string? ReadHeader(BasicDeliverEventArgs delivery, string name) => MessageHeaderValues.Read(delivery.BasicProperties.Headers, name);
-
     private static bool TryRead(BasicDeliverEventArgs delivery, out OrderStatusChanged change, out string problem)
     {
         change = null!;
@@ -167,12 +140,5 @@ internal sealed class OrderStatusFeed(
             problem = $"the body is not an OrderStatusChanged: {exception.Message}";
             return false;
         }
-    }
-
-    // 200 ms, 400 ms, 800 ms … up to the cap, with jitter so several gateways do not reconnect in step.
-    private static TimeSpan ReconnectDelay(int attempt, TimeSpan max)
-    {
-        var milliseconds = Math.Min(max.TotalMilliseconds, 100 * Math.Pow(2, Math.Clamp(attempt, 1, 16)));
-        return TimeSpan.FromMilliseconds(milliseconds * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Trace;
+using Shop.Messaging.RabbitMq;
 using Shop.Orders.Extensions;
 using Shop.Testing;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using RabbitMQ.Client;
 using Shop.Contracts;
-using Shop.Messaging;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.Testing;
 

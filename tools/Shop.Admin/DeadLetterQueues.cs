@@ -1,7 +1,7 @@
 using RabbitMQ.Client;
-using Shop.Contracts;
 using RabbitMQ.Client.Exceptions;
-using Shop.Messaging;
+using Shop.Contracts;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.Admin;
 

@@ -1,6 +1,9 @@
 namespace Shop.Messaging.Outbox;
 
-/// <summary>Wakes the relay when a commit wrote outbox rows, so delivery is not paced by the timer.</summary>
+/// <summary>
+/// Wakes the relay worker for rows the commit-time dispatch left to it (dispatch off or not running, its queue full, a
+/// publish not confirmed), so they do not wait for the timer.
+/// </summary>
 public interface IOutboxSignal
 {
     void Notify();

@@ -1,3 +1,4 @@
+using Shop.Messaging.RabbitMq;
 using System.Diagnostics;
 using System.Text;
 

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.Messaging.Outbox;
 
@@ -12,7 +13,7 @@ namespace Shop.Messaging.Outbox;
 /// takes over rows older than <see cref="MessagingOptions.RelayGrace"/>: nothing depends on this worker alone.
 /// </summary>
 internal sealed partial class OutboxDispatchWorker(
-    OutboxDispatcher dispatcher,
+    OutboxDispatchQueue queue,
     IMessagePublisher publisher,
     IOutboxMarker marker,
     IOutboxSignal relaySignal,
@@ -26,7 +27,7 @@ internal sealed partial class OutboxDispatchWorker(
     /// <summary>Commits hand their rows over from here on (ExecuteAsync itself starts later, on the thread pool).</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        dispatcher.Attach();
+        queue.Attach();
         return base.StartAsync(cancellationToken);
     }
 
@@ -43,7 +44,7 @@ internal sealed partial class OutboxDispatchWorker(
         finally
         {
             // Rows still queued stay unpublished in the table; the relay of this or another instance sends them.
-            dispatcher.Detach();
+            queue.Detach();
             _confirmed.Writer.TryComplete();
         }
         await marking;
@@ -51,7 +52,7 @@ internal sealed partial class OutboxDispatchWorker(
 
     private async Task DispatchAsync(CancellationToken stoppingToken)
     {
-        var reader = dispatcher.Reader;
+        var reader = queue.Reader;
         var batchSize = options.Value.RelayBatchSize;
         var batch = new List<OutboxMessage>(batchSize);
         while (await reader.WaitToReadAsync(stoppingToken))
@@ -123,8 +124,8 @@ internal sealed partial class OutboxDispatchWorker(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox message {MessageId} ({Type}) for order {OrderId} was not confirmed")]
-    private partial void LogNotConfirmed(Exception exception, Guid messageId, string type, Guid orderId);
+    private void LogNotConfirmed(Exception exception, Guid messageId, string type, Guid correlationId) =>
+        OutboxLog.NotConfirmed(logger, messageId, type, correlationId, exception);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "{Failed} of {Count} committed outbox messages were not confirmed ({Error}); the relay takes them over after {Grace}")]

@@ -1,6 +1,9 @@
 namespace Shop.Messaging.Outbox;
 
-/// <summary>An event written in the same transaction as the state change that caused it, awaiting the relay.</summary>
+/// <summary>
+/// An event written in the same transaction as the state change that caused it; unpublished until the broker confirms it,
+/// sent by the commit-time dispatch or, failing that, by the relay.
+/// </summary>
 public sealed class OutboxMessage
 {
     public Guid Id { get; set; }

@@ -1,8 +1,10 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Shop.Messaging.Persistence;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.Messaging.Outbox;
 
@@ -55,7 +57,9 @@ internal sealed class OutboxRelay<TDbContext>(
         // Younger rows are still the commit-time dispatch's to publish; taking them now would mostly send duplicates.
         var cutoff = clock.GetUtcNow() - options.Value.EffectiveRelayGrace;
         var batch = await db.Set<OutboxMessage>()
-            .FromSql($"SELECT * FROM outbox_messages WHERE published_at IS NULL AND created_at <= {cutoff} ORDER BY sequence LIMIT {batchSize} FOR UPDATE")
+            .FromSql(FormattableStringFactory.Create(
+                $"SELECT * FROM {MessagingTables.Outbox} WHERE published_at IS NULL AND created_at <= {{0}} ORDER BY sequence LIMIT {{1}} FOR UPDATE",
+                cutoff, batchSize))
             .AsNoTracking()
             .ToListAsync(cancellationToken);
         if (batch.Count == 0)
@@ -80,7 +84,7 @@ internal sealed class OutboxRelay<TDbContext>(
             }
             failed.Add(batch[i].Id);
             firstError ??= error;
-            logger.LogDebug(error, "Outbox message {MessageId} ({Type}) for order {OrderId} was not confirmed", batch[i].Id, batch[i].Type, batch[i].CorrelationId);
+            logger.LogDebug(error, OutboxLog.NotConfirmedTemplate, batch[i].Id, batch[i].Type, batch[i].CorrelationId);
         }
         if (firstError is not null)
         {

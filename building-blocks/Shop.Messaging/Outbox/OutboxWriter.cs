@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Shop.Contracts;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.Messaging.Outbox;
 
@@ -17,7 +18,7 @@ internal sealed class OutboxWriter<TDbContext>(TDbContext db, TimeProvider clock
             ? MessagingTelemetry.Source.StartActivity(MessagingTelemetry.OutboxWriteSpanName(route.TypeName), ActivityKind.Internal, cause.Context)
             : MessagingTelemetry.Source.StartActivity(MessagingTelemetry.OutboxWriteSpanName(route.TypeName));
         activity?.SetTag(MessagingTelemetry.MessageId, id.ToString());
-        activity?.SetTag(MessagingTelemetry.ConversationId, integrationEvent.OrderId.ToString());
+        activity?.SetTag(MessagingTelemetry.ConversationId, integrationEvent.CorrelationId.ToString());
         activity?.SetTag(MessagingTelemetry.DestinationName, route.Exchange);
         db.Set<OutboxMessage>().Add(new OutboxMessage
         {
@@ -26,7 +27,7 @@ internal sealed class OutboxWriter<TDbContext>(TDbContext db, TimeProvider clock
             Exchange = route.Exchange,
             RoutingKey = route.RoutingKey,
             Payload = JsonSerializer.Serialize(integrationEvent, typeof(TEvent), ContractsJson.Default),
-            CorrelationId = integrationEvent.OrderId,
+            CorrelationId = integrationEvent.CorrelationId,
             TraceParent = activity?.Id ?? causedBy?.Activity?.Id ?? Activity.Current?.Id,
             CreatedAt = clock.GetUtcNow(),
         });

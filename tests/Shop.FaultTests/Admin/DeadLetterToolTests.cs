@@ -2,6 +2,7 @@ using System.Text;
 using RabbitMQ.Client;
 using Shop.Contracts;
 using Shop.FaultTests.Infrastructure;
+using Shop.Messaging.RabbitMq;
 using Shop.Messaging;
 using Xunit.Abstractions;
 

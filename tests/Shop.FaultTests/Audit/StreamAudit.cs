@@ -1,6 +1,7 @@
 using Shop.Contracts;
 using Shop.FaultTests.Infrastructure;
 using Shop.FaultTests.Traffic;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.FaultTests.Audit;
 
@@ -80,7 +81,7 @@ public static class StreamAudit
         });
         Assert.Equal((0L, 0L), unpublished);
         Assert.Equal(poisonIds.Order(), orderCreatedDlq.Select(m => m.MessageId!).Order());
-        Assert.All(orderCreatedDlq, m => Assert.False(string.IsNullOrWhiteSpace(m.Reason), $"dead letter {m.MessageId} has no {Shop.Messaging.MessageHeaders.DeathReason}"));
+        Assert.All(orderCreatedDlq, m => Assert.False(string.IsNullOrWhiteSpace(m.Reason), $"dead letter {m.MessageId} has no {Shop.Messaging.RabbitMq.MessageHeaders.DeathReason}"));
         Assert.Empty(paymentResultsDlq);
         Assert.Empty(unroutedBusiness);
         // Every re-published event was a duplicate by the time it was handled: each was absorbed (crashes add more).

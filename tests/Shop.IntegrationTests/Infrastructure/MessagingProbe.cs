@@ -1,3 +1,4 @@
+using Shop.Messaging.RabbitMq;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;

@@ -6,6 +6,7 @@ using Npgsql;
 using Shop.Messaging;
 using Shop.Orders.Data;
 using Shop.Orders.Extensions;
+using Shop.Persistence;
 
 namespace Shop.IntegrationTests.Infrastructure;
 

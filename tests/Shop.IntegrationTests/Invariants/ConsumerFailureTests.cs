@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Shop.Contracts;
 using Shop.IntegrationTests.Infrastructure;
+using Shop.Messaging.RabbitMq;
 using Shop.Messaging;
 
 namespace Shop.IntegrationTests.Invariants;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Contracts;
 using Shop.IntegrationTests.Infrastructure;
+using Shop.Messaging.RabbitMq;
 using Shop.Messaging;
 using Shop.Payments.Data;
 

@@ -1,5 +1,6 @@
 using Shop.Contracts;
 using Shop.IntegrationTests.Infrastructure;
+using Shop.Messaging.RabbitMq;
 using Shop.Messaging;
 
 namespace Shop.IntegrationTests.Invariants;

@@ -9,6 +9,7 @@ using Shop.Messaging;
 using Shop.Messaging.Outbox;
 using Shop.Orders.Data;
 using Shop.Orders.Extensions;
+using Shop.Persistence;
 
 namespace Shop.IntegrationTests.Invariants;
 

@@ -6,6 +6,7 @@ using Moq;
 using Shop.IntegrationTests.Infrastructure;
 using Shop.Messaging;
 using Shop.Messaging.Outbox;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.IntegrationTests.Messaging;
 

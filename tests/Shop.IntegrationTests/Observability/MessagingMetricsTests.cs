@@ -4,6 +4,7 @@ using Shop.Contracts;
 using Shop.IntegrationTests.Infrastructure;
 using Shop.Messaging;
 using Shop.Messaging.Outbox;
+using Shop.Messaging.RabbitMq;
 using Shop.Orders.Data;
 using Shop.Orders.Features;
 

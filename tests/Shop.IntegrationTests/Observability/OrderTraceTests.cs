@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Shop.Contracts;
 using Shop.Gateway;
 using Shop.IntegrationTests.Infrastructure;
+using Shop.Messaging.RabbitMq;
 using Shop.Messaging;
 using Xunit.Abstractions;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Shop.Gateway;
+using Shop.Messaging.RabbitMq;
 using Shop.Messaging;
 
 namespace Shop.IntegrationTests.Observability;

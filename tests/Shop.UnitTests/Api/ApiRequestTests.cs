@@ -20,7 +20,7 @@ public sealed class ApiRequestTests
     public void User_id_is_one_positive_integer(string header, bool valid, long expected)
     {
         var context = new DefaultHttpContext();
-        context.Request.Headers[ApiLimits.UserIdHeader] = header;
+        context.Request.Headers[ApiHeaders.UserId] = header;
 
         var parsed = ApiRequest.TryGetUserId(context.Request, out var userId, out var problem);
 
@@ -84,7 +84,7 @@ public sealed class ApiRequestTests
     public void Idempotency_key_is_visible_ascii(string key, bool valid)
     {
         var context = new DefaultHttpContext();
-        context.Request.Headers[ApiLimits.IdempotencyKeyHeader] = key;
+        context.Request.Headers[ApiHeaders.IdempotencyKey] = key;
 
         Assert.Equal(valid, ApiRequest.TryGetIdempotencyKey(context.Request, out var parsed, out _));
         Assert.Equal(valid ? key : null, parsed);

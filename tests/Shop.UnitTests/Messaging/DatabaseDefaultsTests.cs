@@ -1,5 +1,5 @@
 using Npgsql;
-using Shop.Messaging;
+using Shop.Persistence;
 
 namespace Shop.UnitTests.Messaging;
 
@@ -9,11 +9,11 @@ public sealed class DatabaseDefaultsTests
     public void Connection_string_without_them_gets_the_hot_path_defaults()
     {
         var connection = new NpgsqlConnectionStringBuilder(
-            MessagingExtensions.WithHotPathDefaults("Host=127.0.0.1;Database=orders;Username=shop;Password=shop"));
+            PersistenceExtensions.WithHotPathDefaults("Host=127.0.0.1;Database=orders;Username=shop;Password=shop"));
 
         Assert.Equal(64, connection.MaxAutoPrepare);
         Assert.True(connection.NoResetOnClose);
-        Assert.Equal(MessagingExtensions.DefaultMaxPoolSize, connection.MaxPoolSize);
+        Assert.Equal(PersistenceExtensions.DefaultMaxPoolSize, connection.MaxPoolSize);
         Assert.Equal(("127.0.0.1", "orders", "shop", "shop"), (connection.Host, connection.Database, connection.Username, connection.Password));
     }
 
@@ -22,7 +22,7 @@ public sealed class DatabaseDefaultsTests
     [InlineData("maxautoprepare=0;noresetonclose=false;maxpoolsize=100")]
     public void Settings_the_connection_string_names_are_kept(string settings)
     {
-        var connection = new NpgsqlConnectionStringBuilder(MessagingExtensions.WithHotPathDefaults($"Host=127.0.0.1;Database=orders;{settings}"));
+        var connection = new NpgsqlConnectionStringBuilder(PersistenceExtensions.WithHotPathDefaults($"Host=127.0.0.1;Database=orders;{settings}"));
 
         Assert.Equal(0, connection.MaxAutoPrepare);
         Assert.False(connection.NoResetOnClose);

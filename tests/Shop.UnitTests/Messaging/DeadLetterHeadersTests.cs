@@ -1,5 +1,6 @@
 using System.Text;
 using RabbitMQ.Client;
+using Shop.Messaging.RabbitMq;
 using Shop.Messaging;
 
 namespace Shop.UnitTests.Messaging;

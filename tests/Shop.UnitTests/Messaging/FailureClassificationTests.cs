@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Shop.Messaging.RabbitMq;
 using Shop.Messaging;
 
 namespace Shop.UnitTests.Messaging;

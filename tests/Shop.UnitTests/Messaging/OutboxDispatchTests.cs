@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Moq;
 using Shop.Messaging;
 using Shop.Messaging.Outbox;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.UnitTests.Messaging;
 
@@ -103,7 +104,7 @@ public sealed class OutboxDispatchTests
         public Harness(Func<OutgoingMessage, Exception?>? refuse = null, bool failFirstMark = false, bool dispatchOnCommit = true)
         {
             var options = Options.Create(new MessagingOptions { ServiceName = "test", DispatchOnCommit = dispatchOnCommit });
-            Dispatcher = new OutboxDispatcher(Signal, options);
+            Dispatcher = new OutboxDispatchQueue(Signal, options);
             var publisher = new Mock<IMessagePublisher>();
             publisher.Setup(p => p.PublishAsync(It.IsAny<OutgoingMessage>(), It.IsAny<CancellationToken>()))
                 .Returns((OutgoingMessage message, CancellationToken _) =>
@@ -130,7 +131,7 @@ public sealed class OutboxDispatchTests
         }
 
         public OutboxSignal Signal { get; } = new();
-        public OutboxDispatcher Dispatcher { get; }
+        public OutboxDispatchQueue Dispatcher { get; }
         public OutboxDispatchWorker Worker { get; }
         public ConcurrentQueue<OutgoingMessage> Published { get; } = new();
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Moq;
 using Shop.Messaging;
 using Shop.Messaging.Outbox;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.UnitTests.Messaging;
 

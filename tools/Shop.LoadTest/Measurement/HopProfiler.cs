@@ -1,4 +1,5 @@
 using Npgsql;
+using Shop.Contracts;
 using Shop.LoadTest.Load;
 using Shop.LoadTest.Reporting;
 
@@ -16,11 +17,11 @@ public static class HopProfiler
         var byId = orders.ToDictionary(o => o.Id);
         var rows = new Dictionary<Guid, OrderTimes>();
         await using (var source = NpgsqlDataSource.Create(options.OrdersDb))
-        await using (var command = source.CreateCommand("""
+        await using (var command = source.CreateCommand($"""
             SELECT o.id, o.created_at, o.updated_at, c.published_at, s.created_at, s.published_at
             FROM orders o
-            LEFT JOIN outbox_messages c ON c.correlation_id = o.id AND c.type = 'OrderCreated'
-            LEFT JOIN outbox_messages s ON s.correlation_id = o.id AND s.type = 'OrderStatusChanged'
+            LEFT JOIN outbox_messages c ON c.correlation_id = o.id AND c.type = '{TypeName<OrderCreated>()}'
+            LEFT JOIN outbox_messages s ON s.correlation_id = o.id AND s.type = '{TypeName<OrderStatusChanged>()}'
             WHERE o.user_id BETWEEN $1 AND $2
             """))
         {
@@ -35,9 +36,9 @@ public static class HopProfiler
         }
         var results = new Dictionary<Guid, (DateTimeOffset Created, DateTimeOffset? Published)>();
         await using (var source = NpgsqlDataSource.Create(options.PaymentsDb))
-        await using (var command = source.CreateCommand("""
+        await using (var command = source.CreateCommand($"""
             SELECT correlation_id, created_at, published_at FROM outbox_messages
-            WHERE type IN ('PaymentCompleted', 'PaymentFailed') AND correlation_id = ANY($1)
+            WHERE type IN ('{TypeName<PaymentCompleted>()}', '{TypeName<PaymentFailed>()}') AND correlation_id = ANY($1)
             """))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = rows.Keys.ToArray() });
@@ -73,6 +74,9 @@ public static class HopProfiler
         }
         return [.. hops.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => new HopSummary(h.Key, LatencySummary.Of(h.Value)))];
     }
+
+    /// <summary>The event's wire name (the outbox row's <c>type</c>), as the topology routes it.</summary>
+    private static string TypeName<TEvent>() => ShopTopology.RouteOf(typeof(TEvent)).TypeName;
 
     private static DateTimeOffset? Nullable(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);

@@ -1,0 +1,197 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+
+namespace Shop.Messaging.RabbitMq;
+
+/// <summary>
+/// The service's broker connections: one long-lived publishing channel with confirms, re-created after a
+/// failure, and fresh connections for consumers (each runs its own reconnect loop, <see cref="BrokerReconnect"/>). Every connection goes to one of
+/// <see cref="RabbitMqOptions.Endpoints"/> that is up, so after a node dies the next attempt lands on another.
+/// </summary>
+public sealed partial class RabbitMqConnection(
+    IOptions<RabbitMqOptions> rabbitOptions,
+    IOptions<MessagingOptions> messagingOptions,
+    TimeProvider clock,
+    ILogger<RabbitMqConnection> logger) : IAsyncDisposable
+{
+    /// <summary>After a failed connect, publishes fail fast for this long instead of each trying to connect again.</summary>
+    private static readonly TimeSpan FailFastWindow = TimeSpan.FromSeconds(1);
+
+    /// <summary>While a queue is known not to match the configured type, the topology is declared again this often.</summary>
+    internal static readonly TimeSpan MismatchRecheckInterval = TimeSpan.FromSeconds(15);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IConnection? _connection;
+    private IChannel? _publishChannel;
+    private (DateTimeOffset At, Exception Error)? _lastFailure;
+    // Written by every consumer loop and the publisher: one reference, swapped whole.
+    private Mismatch? _mismatch;
+
+    /// <summary>
+    /// A connection for a consumer. While a queue is known not to match <see cref="RabbitMqOptions.QueueType"/>, waits
+    /// until the next check is due first, so consumers retry at that pace, not every few seconds.
+    /// </summary>
+    public async Task<IConnection> ConnectAsync(string purpose, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _mismatch) is { } mismatch && mismatch.At + MismatchRecheckInterval - clock.GetUtcNow() is { Ticks: > 0 } wait)
+        {
+            await Task.Delay(wait, clock, cancellationToken);
+        }
+        return await OpenAsync(purpose, cancellationToken);
+    }
+
+    /// <summary>
+    /// Declares the whole topology with the configured queue type on <paramref name="channel"/>. A queue of another type
+    /// is logged once as an error naming the queue and the command that migrates it, and reported by the health check
+    /// until a later declaration succeeds; the service keeps running and serving requests meanwhile.
+    /// </summary>
+    /// <exception cref="QueueMismatchException">A durable queue exists with other arguments.</exception>
+    public async Task DeclareTopologyAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RabbitMqTopology.DeclareAsync(channel, rabbitOptions.Value.QueueType, cancellationToken);
+        }
+        catch (QueueMismatchException mismatch)
+        {
+            var previous = Interlocked.Exchange(ref _mismatch, new Mismatch(clock.GetUtcNow(), mismatch));
+            if (previous?.Error.Message != mismatch.Message)
+            {
+                LogQueueMismatch(mismatch.Queue, mismatch.Message);
+            }
+            throw;
+        }
+        if (Interlocked.Exchange(ref _mismatch, null) is { } resolved)
+        {
+            LogQueueMismatchResolved(resolved.Error.Queue, rabbitOptions.Value.QueueType.ToString().ToLowerInvariant());
+        }
+    }
+
+    public async ValueTask<IChannel> GetPublishChannelAsync(CancellationToken cancellationToken)
+    {
+        var channel = _publishChannel;
+        if (channel is { IsOpen: true })
+        {
+            return channel;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_publishChannel is { IsOpen: true })
+            {
+                return _publishChannel;
+            }
+            var now = clock.GetUtcNow();
+            if (Volatile.Read(ref _mismatch) is { } mismatch && now - mismatch.At < MismatchRecheckInterval)
+            {
+                throw new QueueMismatchException(mismatch.Error.Queue, mismatch.Error.Configured, mismatch.Error.BrokerReply, mismatch.Error);
+            }
+            if (_lastFailure is { } last && now - last.At < FailFastWindow)
+            {
+                throw new IOException($"The broker was unreachable {(now - last.At).TotalMilliseconds:0} ms ago: {last.Error.Message}", last.Error);
+            }
+            await CloseAsync();
+            try
+            {
+                _connection = await OpenAsync("publisher", cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                _lastFailure = (clock.GetUtcNow(), exception);
+                throw;
+            }
+            _lastFailure = null;
+            // Confirms are tracked per publish; the limiter stays above any relay batch so it never throttles one.
+            var options = new CreateChannelOptions(
+                publisherConfirmationsEnabled: true,
+                publisherConfirmationTrackingEnabled: true,
+                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(Math.Max(1024, messagingOptions.Value.RelayBatchSize * 4)));
+            var created = await _connection.CreateChannelAsync(options, cancellationToken);
+            await DeclareTopologyAsync(created, cancellationToken);
+            _publishChannel = created;
+            LogPublishChannelOpen(_connection.Endpoint.ToString());
+            return created;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// After the broker nacked a publish, closes <paramref name="channel"/> so the next publish opens a new one. A RabbitMQ
+    /// 3.10 channel remembers, per quorum queue, the leader it first saw; one opened while the queue was electing a new
+    /// leader keeps asking the dead one and has every publish to that queue nacked for as long as it lives.
+    /// </summary>
+    public async Task RenewPublishChannelAsync(IChannel channel)
+    {
+        if (channel.IsOpen)
+        {
+            LogPublishChannelRenewed();
+            await channel.AbortAsync();
+        }
+    }
+
+    private async Task<IConnection> OpenAsync(string purpose, CancellationToken cancellationToken)
+    {
+        var options = rabbitOptions.Value;
+        var name = $"{messagingOptions.Value.ServiceName}-{purpose}";
+        var factory = new ConnectionFactory
+        {
+            Uri = new Uri(options.ConnectionString),
+            ClientProvidedName = name,
+            AutomaticRecoveryEnabled = false,
+            RequestedConnectionTimeout = options.ConnectTimeout,
+            RequestedHeartbeat = TimeSpan.FromSeconds(15),
+        };
+        var connection = await factory.CreateConnectionAsync(options.AmqpEndpoints(), name, cancellationToken);
+        LogConnected(name, connection.Endpoint.ToString());
+        return connection;
+    }
+
+    private async Task CloseAsync()
+    {
+        if (_publishChannel is not null)
+        {
+            await _publishChannel.DisposeAsync();
+            _publishChannel = null;
+        }
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            await CloseAsync();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private sealed record Mismatch(DateTimeOffset At, QueueMismatchException Error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected {Connection} to {Endpoint}")]
+    private partial void LogConnected(string connection, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Publishing channel open to {Endpoint}")]
+    private partial void LogPublishChannelOpen(string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker nacked a publish; the publishing channel is closed and the next publish opens a new one")]
+    private partial void LogPublishChannelRenewed();
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Queue {Queue} does not match the configured queue type: {Problem}")]
+    private partial void LogQueueMismatch(string queue, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} now matches RabbitMq:QueueType={QueueType}; consuming and publishing resume")]
+    private partial void LogQueueMismatchResolved(string queue, string queueType);
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Shop.Messaging.RabbitMq;
+
+public static class RabbitMqExtensions
+{
+    /// <summary>
+    /// The service's broker connections and confirmed publisher, without any database: <c>ConnectionStrings:{connectionName}</c>
+    /// (an AMQP URI) and the <c>RabbitMq</c> section say where, the <c>Messaging</c> section how (the service's name in
+    /// connection names, the consumers' prefetch and batches).
+    /// </summary>
+    public static IHostApplicationBuilder AddRabbitMq(this IHostApplicationBuilder builder, string connectionName, string serviceName)
+    {
+        var services = builder.Services;
+        services.AddOptions<MessagingOptions>()
+            .Configure(options => options.ServiceName = serviceName)
+            .BindConfiguration(MessagingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<RabbitMqOptions>()
+            .BindConfiguration(RabbitMqOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = configuration.GetConnectionString(connectionName) ?? options.ConnectionString)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RabbitMqConnection>();
+        services.AddSingleton<IMessagePublisher, RabbitMqPublisher>();
+        return builder;
+    }
+}
