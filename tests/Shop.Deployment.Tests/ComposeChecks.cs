@@ -1,5 +1,3 @@
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>What every compose configuration of the repository must satisfy, checked on what `docker-compose config` prints.</summary>

@@ -1,5 +1,3 @@
-using Shop.Deployment.Tests.Docker;
-
 namespace Shop.Deployment.Tests;
 
 public sealed class DockerfileParserTests

@@ -1,7 +1,3 @@
-using System.Text.RegularExpressions;
-using Shop.Contracts;
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Shop.Contracts;
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>Each function app scales with KEDA on the length of the queue it consumes, and never to zero.</summary>

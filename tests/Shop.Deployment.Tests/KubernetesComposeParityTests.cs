@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>

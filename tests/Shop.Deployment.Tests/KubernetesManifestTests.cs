@@ -1,5 +1,3 @@
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>deploy/ parses, validates against the vendored Kubernetes and KEDA schemas, and refers only to what it defines.</summary>

@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using Shop.Contracts;
-using Shop.FaultTests.Audit;
-using Shop.FaultTests.Infrastructure;
-using Shop.FaultTests.Traffic;
-using Xunit.Abstractions;
-
 namespace Shop.FaultTests;
 
 /// <summary>

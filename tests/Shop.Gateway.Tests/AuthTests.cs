@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Microsoft.Extensions.Configuration;
-using Shop.Gateway.Tests.Infrastructure;
 using Shop.Identity;
 
 namespace Shop.Gateway.Tests;

@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using Shop.Gateway.Tests.Infrastructure;
-
 namespace Shop.Gateway.Tests;
 
 public sealed class RoutingTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>

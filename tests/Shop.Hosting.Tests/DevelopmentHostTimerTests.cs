@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Shop.Hosting.Tests.SampleFunctions;
-
 namespace Shop.Hosting.Tests;
 
 /// <summary>The development host's timers on a clock the test moves: every occurrence runs once, on time, and is told the truth.</summary>

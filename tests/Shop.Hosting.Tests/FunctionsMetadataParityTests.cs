@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Shop.Hosting.Tests.SampleFunctions;
 using Xunit.Sdk;
 
 namespace Shop.Hosting.Tests;

@@ -1,7 +1,3 @@
-using System.Reflection;
-using Shop.Orders.Extensions;
-using Shop.Payments.Extensions;
-
 namespace Shop.Hosting.Tests;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests;
 
 [Collection(ShopCollection.Name)]

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Shop.Contracts;
-using Shop.FaultTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace Shop.FaultTests.Cluster;
 
 /// <summary>

@@ -1,11 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using Shop.Contracts;
-using Shop.FaultTests.Audit;
-using Shop.FaultTests.Infrastructure;
-using Shop.FaultTests.Traffic;
-using Xunit.Abstractions;
-
 namespace Shop.FaultTests.Cluster;
 
 /// <summary>

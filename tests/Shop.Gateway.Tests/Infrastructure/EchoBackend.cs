@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Shop.Gateway.Tests.Infrastructure;
 
 /// <summary>A real Kestrel app on a free loopback port standing in for Orders or Payments: it answers every request with what it received.</summary>

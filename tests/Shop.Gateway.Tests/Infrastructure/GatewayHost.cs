@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Microsoft.AspNetCore.Builder;
-
 namespace Shop.Gateway.Tests.Infrastructure;
 
 /// <summary>The real gateway, started in-process on a free loopback port and pointed at the given backends.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-
 namespace Shop.Gateway.Tests.Infrastructure;
 
 internal static class ProblemAssert

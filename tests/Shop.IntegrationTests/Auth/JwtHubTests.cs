@@ -1,10 +1,4 @@
-using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
-using Shop.Gateway.LiveStatus;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.IntegrationTests.LiveStatus;
 using static Shop.IntegrationTests.Auth.AuthProbe;
 
 namespace Shop.IntegrationTests.Auth;

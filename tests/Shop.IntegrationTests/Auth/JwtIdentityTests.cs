@@ -1,6 +1,3 @@
-using System.Net;
-using Microsoft.IdentityModel.Tokens;
-using Shop.IntegrationTests.Infrastructure;
 using static Shop.IntegrationTests.Auth.AuthProbe;
 
 namespace Shop.IntegrationTests.Auth;

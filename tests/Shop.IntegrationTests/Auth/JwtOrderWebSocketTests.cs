@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net.WebSockets;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.IntegrationTests.LiveStatus;
 using static Shop.IntegrationTests.Auth.AuthProbe;
 
 namespace Shop.IntegrationTests.Auth;

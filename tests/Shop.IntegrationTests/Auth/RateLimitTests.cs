@@ -1,5 +1,3 @@
-using System.Net;
-using Shop.IntegrationTests.Infrastructure;
 using static Shop.IntegrationTests.Auth.AuthProbe;
 
 namespace Shop.IntegrationTests.Auth;

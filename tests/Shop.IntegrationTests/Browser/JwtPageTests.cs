@@ -1,8 +1,5 @@
-using System.Globalization;
 using Microsoft.Playwright;
 using Shop.IntegrationTests.Auth;
-using Shop.IntegrationTests.Infrastructure;
-using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Shop.IntegrationTests.Browser;

@@ -1,13 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Shop.Api.Admission;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Orders.Admission;
-using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Shop.IntegrationTests.Browser;

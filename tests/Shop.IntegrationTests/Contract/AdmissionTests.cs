@@ -1,10 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Shop.Api.Admission;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Orders.Admission;
-
 namespace Shop.IntegrationTests.Contract;
 
 /// <summary>

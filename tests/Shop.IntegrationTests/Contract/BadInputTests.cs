@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.Contract;
 
 /// <summary>Bad input gets a 4xx problem with a clear detail and writes nothing (docs/architecture.md, I16).</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.Contract;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Shop.IntegrationTests.Infrastructure;
 
 namespace Shop.IntegrationTests.Contract;
 

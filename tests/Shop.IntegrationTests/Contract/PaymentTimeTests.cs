@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.Contract;
 
 /// <summary>An order read over REST says when Payments charged or refused it (<c>paymentAt</c>), the page's timeline.</summary>

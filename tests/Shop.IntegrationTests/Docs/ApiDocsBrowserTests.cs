@@ -1,8 +1,4 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Shop.IntegrationTests.Browser;
-using Shop.IntegrationTests.Infrastructure;
-using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Shop.IntegrationTests.Docs;

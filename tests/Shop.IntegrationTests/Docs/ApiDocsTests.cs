@@ -1,9 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Shop.IntegrationTests.Browser;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.Docs;
 
 /// <summary>

@@ -1,10 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Npgsql;
-using RabbitMQ.Client;
-using Shop.Gateway;
 using Shop.Hosting;
-using Shop.Orders.Extensions;
 using Shop.Payments.Extensions;
 
 namespace Shop.IntegrationTests.Infrastructure;

@@ -1,11 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.Outbox;
-using Shop.Orders.Data;
-using Shop.Orders.Domain;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
-using Shop.Payments.Data;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>

@@ -1,15 +1,3 @@
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
-using RabbitMQ.Client;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.Outbox;
-using Shop.Orders.Data;
-using Shop.Orders.Domain;
-using Shop.Payments.Data;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
-using Shop.Payments.Data;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>The inbox record commits with the effect, the ack follows the commit, a repeat changes nothing (docs/architecture.md, I7 and I8).</summary>

@@ -1,5 +1,3 @@
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>A balance never goes negative, an order is charged at most once, top-ups − charges = balance (docs/architecture.md, I11).</summary>

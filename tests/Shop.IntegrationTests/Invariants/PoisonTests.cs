@@ -1,8 +1,3 @@
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>

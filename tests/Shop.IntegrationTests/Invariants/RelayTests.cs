@@ -1,16 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
-using RabbitMQ.Client;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging;
-using Shop.Messaging.Outbox;
-using Shop.Orders.Data;
-using Shop.Orders.Extensions;
-using Shop.Persistence;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>An order goes PENDING → PAID or PENDING → FAILED, once (docs/architecture.md, I12).</summary>

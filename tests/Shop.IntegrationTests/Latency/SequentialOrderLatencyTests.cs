@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using Shop.IntegrationTests.Browser;
-using Shop.IntegrationTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace Shop.IntegrationTests.Latency;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Shop.Gateway.LiveStatus;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.LiveStatus;
 
 /// <summary>A SignalR .NET client of one user on one gateway instance, recording every status change it is pushed.</summary>

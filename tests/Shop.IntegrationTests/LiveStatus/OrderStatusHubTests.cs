@@ -1,14 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using RabbitMQ.Client;
-using Shop.Contracts;
-using Shop.Gateway.LiveStatus;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.LiveStatus;
 
 [Collection(ShopCollection.Name)]

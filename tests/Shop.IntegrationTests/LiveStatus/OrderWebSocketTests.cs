@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.WebSockets;
-using System.Text.Json;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.LiveStatus;
 
 /// <summary>

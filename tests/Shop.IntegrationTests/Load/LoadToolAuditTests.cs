@@ -1,8 +1,6 @@
-using Shop.IntegrationTests.Infrastructure;
 using Shop.LoadTest;
 using Shop.LoadTest.Load;
 using Shop.LoadTest.Reporting;
-using Xunit.Abstractions;
 
 namespace Shop.IntegrationTests.Load;
 

@@ -1,13 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging;
-using Shop.Messaging.Outbox;
-using Shop.Messaging.RabbitMq;
-using Shop.Orders.Data;
-using Shop.Orders.Features;
-
 namespace Shop.IntegrationTests.Observability;
 
 /// <summary>The metrics of the issue, with sane values after a small run on the real system.</summary>

@@ -1,11 +1,3 @@
-using System.Diagnostics;
-using Shop.Contracts;
-using Shop.Gateway;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
-using Xunit.Abstractions;
-
 namespace Shop.IntegrationTests.Observability;
 
 /// <summary>One order is one trace: gateway → Orders → dispatch → Payments → dispatch → Orders → dispatch → gateway push.</summary>

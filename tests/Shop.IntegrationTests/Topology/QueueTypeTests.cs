@@ -1,9 +1,3 @@
-using RabbitMQ.Client;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging;
-using Shop.Messaging.RabbitMq;
-
 namespace Shop.IntegrationTests.Topology;
 
 /// <summary>
