@@ -146,8 +146,7 @@ public sealed class JwtIdentityTests(ShopSystem system)
     {
         var secured = await system.SecuredAsync();
         var a = ShopSystem.NewUserId();
-        var b = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(b, 40);
+        var b = await system.NewUserWithBalanceAsync(40);
         var bBefore = await SnapshotAsync(b);
         var path = how == "userId in the query" ? $"/payments/account/topup?userId={b}" : "/payments/account/topup";
         var json = how == "userId in the body" ? $"{{\"amount\":25,\"userId\":{b}}}" : "{\"amount\":25}";

@@ -69,8 +69,7 @@ public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : 
     [Fact]
     public async Task A_pasted_token_is_used_and_a_refused_one_is_shown_in_plain_words()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 42);
+        var user = await system.NewUserWithBalanceAsync(42);
         await _page.GotoAsync(_site.Origin + "/");
         await Expect(_page.Locator("#token-form")).ToBeVisibleAsync();
 

@@ -82,8 +82,7 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
     public async Task Median_time_from_place_order_click_to_paid_badge_over_20_orders()
     {
         const int orders = 20;
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, orders * 10);
+        var user = await system.NewUserWithBalanceAsync(orders * 10);
         await OpenAsUserAsync(user);
         await _page.FillAsync("#order-amount", "10");
         var placeOrder = _page.Locator("#place-order");
@@ -118,8 +117,7 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
     [Fact]
     public async Task An_order_placed_here_shows_page_and_server_steps_in_its_timeline_and_one_read_over_rest_only_server_steps()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         var elsewhere = await system.Client.PlaceOrderAsync(user, 30);
         await system.Client.WaitForFinalStatusAsync(user, elsewhere.Id);
         await OpenAsUserAsync(user);

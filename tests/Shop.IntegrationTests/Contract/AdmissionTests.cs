@@ -10,8 +10,7 @@ public sealed class AdmissionTests(ShopSystem system)
     [Fact]
     public async Task An_order_beyond_the_backlog_bound_is_refused_with_503_and_Retry_After_and_writes_nothing()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 1000);
+        var user = await system.NewUserWithBalanceAsync(1000);
         // Payments away: accepted orders stay pending, so the backlog grows with each order placed here.
         await system.Payments.StopAsync();
         try

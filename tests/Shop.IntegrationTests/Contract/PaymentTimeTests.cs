@@ -7,8 +7,7 @@ public sealed class PaymentTimeTests(ShopSystem system)
     [Fact]
     public async Task Paid_and_failed_orders_carry_a_payment_time_between_creation_and_final_status()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
 
         var paid = await system.Client.WaitForFinalStatusAsync(user, (await system.Client.PlaceOrderAsync(user, 60)).Id);
         var failed = await system.Client.WaitForFinalStatusAsync(user, (await system.Client.PlaceOrderAsync(user, 60)).Id);

@@ -40,6 +40,14 @@ public sealed class ShopSystem : IAsyncLifetime
     /// <summary>A user id no other test has used.</summary>
     public static long NewUserId() => Interlocked.Increment(ref _nextUserId);
 
+    /// <summary>A new user (<see cref="NewUserId"/>) whose account was topped up with <paramref name="balance"/>.</summary>
+    public async Task<long> NewUserWithBalanceAsync(long balance)
+    {
+        var user = NewUserId();
+        await Client.TopUpAsync(user, balance);
+        return user;
+    }
+
     public async Task InitializeAsync()
     {
         await _infrastructure.CreateAsync();

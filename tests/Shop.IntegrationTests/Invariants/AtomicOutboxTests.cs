@@ -91,8 +91,7 @@ public sealed class AtomicOutboxTests(ShopSystem system)
     [Fact]
     public async Task A_charge_and_its_payment_result_commit_together_or_not_at_all()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         // Payments' PaymentCompleted row fails (transiently, so the consumer retries): the debit and the charge must not stay.
         await using var fault = await DatabaseFault.InstallAsync(system.PaymentsDb, "outbox_messages", $"(NEW.payload->>'userId')::bigint = {user}");
 
@@ -115,8 +114,7 @@ public sealed class AtomicOutboxTests(ShopSystem system)
     [Fact]
     public async Task An_order_status_and_its_OrderStatusChanged_row_commit_together_or_not_at_all()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         await using var fault = await DatabaseFault.InstallAsync(system.OrdersDb, "outbox_messages",
             $"NEW.type = 'OrderStatusChanged' AND (NEW.payload->>'userId')::bigint = {user}");
 

@@ -20,8 +20,7 @@ public sealed class BatchTests(ShopSystem system)
     public async Task Twenty_orders_of_a_user_whose_balance_covers_seven_end_seven_paid_thirteen_failed_and_balance_zero(int batchSize)
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 70);
+        var user = await system.NewUserWithBalanceAsync(70);
         var fault = new InboxFault { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
         try
         {
@@ -50,8 +49,7 @@ public sealed class BatchTests(ShopSystem system)
     {
         using var probe = new MessagingProbe();
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         var fault = new InboxFault { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
         var duplicatesBefore = probe.Consumed(Queue, MessagingMetrics.OutcomeDuplicate);
         try
@@ -100,8 +98,7 @@ public sealed class BatchTests(ShopSystem system)
         using var probe = new MessagingProbe();
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         await broker.DrainAsync(DeadLetterQueue);
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 50);
+        var user = await system.NewUserWithBalanceAsync(50);
         var fault = new InboxFault { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
         var poison = Guid.NewGuid();
         try
@@ -137,8 +134,7 @@ public sealed class BatchTests(ShopSystem system)
     public async Task A_batch_committed_and_never_acked_comes_again_and_applies_nothing_twice()
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         var fault = new InboxFault { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously), HangAfterCommitOfAtLeast = 2 };
         var duplicatesBefore = probe.Consumed(Queue, MessagingMetrics.OutcomeDuplicate);
         try

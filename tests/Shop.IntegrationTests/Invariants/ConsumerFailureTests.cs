@@ -18,8 +18,7 @@ public sealed class ConsumerFailureTests(ShopSystem system)
     {
         using var probe = new MessagingProbe();
         var maxAttempts = system.Payments.Services.GetRequiredService<IOptions<MessagingOptions>>().Value.MaxAttempts;
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         await using var fault = await DatabaseFault.InstallAsync(system.PaymentsDb, "transactions",
             $"NEW.user_id = {user} AND NEW.kind = 'charge'", DatabaseFault.Permanent);
 
@@ -49,8 +48,7 @@ public sealed class ConsumerFailureTests(ShopSystem system)
     public async Task A_transient_failure_at_commit_after_all_the_work_is_retried_and_applied_once()
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 10);
+        var user = await system.NewUserWithBalanceAsync(10);
         // Raised when the charge's transaction commits: the debit, the charge and PaymentCompleted were all written by then.
         await using var fault = await DatabaseFault.InstallAsync(system.PaymentsDb, "transactions",
             $"NEW.user_id = {user} AND NEW.kind = 'charge'", atCommit: true, times: 3);
@@ -70,8 +68,7 @@ public sealed class ConsumerFailureTests(ShopSystem system)
     public async Task Two_deliveries_of_one_message_in_flight_at_once_apply_it_once()
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         var order = (OrderDto?)null;
         var messageId = Guid.Empty;
 
@@ -102,8 +99,7 @@ public sealed class ConsumerFailureTests(ShopSystem system)
     [Fact]
     public async Task Poison_on_the_payment_results_queue_lands_in_its_DLQ_with_the_reason_and_the_consumer_goes_on()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 50);
+        var user = await system.NewUserWithBalanceAsync(50);
         var paid = await system.Client.PlaceOrderAsync(user, 20);
         Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, paid.Id)).Status);
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);

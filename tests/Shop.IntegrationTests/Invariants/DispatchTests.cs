@@ -11,8 +11,7 @@ public sealed class DispatchTests(ShopSystem system)
     [Fact]
     public async Task Order_completes_while_every_relay_is_held_and_its_rows_are_marked_published()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         // Holding both relays' advisory locks stops every relay round, as a stuck relay would be.
         await using var ordersRelay = await HoldRelayAsync(system.OrdersDb, OutboxRelay<OrdersDbContext>.RelayLockKey);
         await using var paymentsRelay = await HoldRelayAsync(system.PaymentsDb, OutboxRelay<PaymentsDbContext>.RelayLockKey);

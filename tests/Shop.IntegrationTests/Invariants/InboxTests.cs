@@ -8,8 +8,7 @@ public sealed class InboxTests(ShopSystem system)
     public async Task Same_OrderCreated_delivered_twice_charges_once()
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         var order = await system.Client.PlaceOrderAsync(user, 30);
         Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
 
@@ -31,8 +30,7 @@ public sealed class InboxTests(ShopSystem system)
     public async Task Consumer_that_commits_and_dies_before_the_ack_gets_the_redelivery_and_applies_nothing_twice()
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         var fault = new InboxFault { HangAfterCommit = true };
         await system.ReplacePaymentsAsync(FaultInjection.Inbox<PaymentsDbContext>(fault));
         try

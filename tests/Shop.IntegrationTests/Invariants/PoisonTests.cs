@@ -30,8 +30,7 @@ public sealed class PoisonTests(ShopSystem system)
         Assert.All(dead.Values, m => Assert.Equal(ShopTopology.PaymentsOrderCreatedQueue, RawBroker.Header(m, MessageHeaders.OriginalQueue)));
         Assert.Equal(3, dead.Count);
 
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 10);
+        var user = await system.NewUserWithBalanceAsync(10);
         var order = await system.Client.PlaceOrderAsync(user, 10);
         Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
     }

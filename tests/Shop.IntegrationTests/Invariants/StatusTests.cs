@@ -8,8 +8,7 @@ public sealed class StatusTests(ShopSystem system)
     public async Task A_second_payment_result_does_not_change_a_final_order()
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 50);
+        var user = await system.NewUserWithBalanceAsync(50);
         var order = await system.Client.PlaceOrderAsync(user, 20);
         var paid = await system.Client.WaitForFinalStatusAsync(user, order.Id);
         Assert.Equal("PAID", paid.Status);

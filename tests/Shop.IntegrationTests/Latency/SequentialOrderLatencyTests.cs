@@ -11,8 +11,7 @@ public sealed class SequentialOrderLatencyTests(ShopSystem system, ITestOutputHe
     public async Task Hundred_sequential_orders_are_all_paid_and_their_round_trips_are_reported()
     {
         const int orders = 100;
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, orders);
+        var user = await system.NewUserWithBalanceAsync(orders);
         await WarmUpAsync();
 
         var roundTrips = new List<double>(orders);
@@ -88,8 +87,7 @@ public sealed class SequentialOrderLatencyTests(ShopSystem system, ITestOutputHe
 
     private async Task WarmUpAsync()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 5);
+        var user = await system.NewUserWithBalanceAsync(5);
         for (var i = 0; i < 5; i++)
         {
             await system.Client.WaitForFinalStatusAsync(user, (await system.Client.PlaceOrderAsync(user, 1)).Id);

@@ -12,8 +12,7 @@ public sealed class OrderWebSocketTests(ShopSystem system)
     [InlineData("orders/ws/orders/{0}")]
     public async Task The_socket_sends_pending_then_paid_and_closes_after_the_final_status(string route)
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         var order = await system.Client.PlaceOrderAsync(user, 40);
 
         using var socket = await ConnectAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, route, order.Id));

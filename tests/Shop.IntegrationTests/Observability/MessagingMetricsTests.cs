@@ -11,8 +11,7 @@ public sealed class MessagingMetricsTests(ShopSystem system)
     public async Task A_small_run_publishes_confirms_consumes_and_times_each_order()
     {
         using var metrics = new MetricsRecorder();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
 
         // One at a time: Payments charges concurrently, and the refusal must come last.
         foreach (var (amount, status) in new[] { (30, "PAID"), (30, "PAID"), (50, "FAILED") })
@@ -76,8 +75,7 @@ public sealed class MessagingMetricsTests(ShopSystem system)
     public async Task A_duplicate_delivery_raises_the_duplicates_count()
     {
         using var metrics = new MetricsRecorder();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         var order = await system.Client.PlaceOrderAsync(user, 10);
         Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
         var duplicates = $"queue={ShopTopology.PaymentsOrderCreatedQueue}";

@@ -8,8 +8,7 @@ public sealed class OrderTraceTests(ShopSystem system, ITestOutputHelper output)
     public async Task One_order_is_one_trace_from_the_gateway_through_payments_and_back_to_the_push()
     {
         using var recorder = new SpanRecorder();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
 
         var order = await system.Client.PlaceOrderAsync(user, 30);
         Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
