@@ -8,36 +8,22 @@ namespace Shop.IntegrationTests.Browser;
 [Collection(ShopCollection.Name)]
 public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
-
     private SecuredShop _secured = null!;
-    private StaticSiteServer _site = null!;
-    private AppInstance _gateway = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private PageHarness _harness = null!;
     private IPage _page = null!;
 
     public async Task InitializeAsync()
     {
         _secured = await system.SecuredAsync();
-        _site = await StaticSiteServer.StartAsync();
-        _gateway = await _secured.StartGatewayAsync(system, "--Auth:DevTokens=true", $"--Gateway:AllowedOrigins:0={_site.Origin}");
-        _site.GatewayUrl = _gateway.BaseAddress;
-
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
-        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 1000 } });
-        _page.Console += (_, message) => output.WriteLine($"[browser {message.Type}] {message.Text}");
-        SetDefaultExpectTimeout(20_000);
+        _harness = await PageHarness.StartShopPageAsync(allowedOrigin => _secured.StartGatewayAsync(system, "--Auth:DevTokens=true", allowedOrigin), output);
+        _page = await _harness.Browser.NewPageAsync(new ViewportSize { Width = 1200, Height = 1000 });
     }
 
     [Fact]
     public async Task The_page_signs_in_tops_up_places_an_order_and_sees_it_paid_live()
     {
         var user = ShopSystem.NewUserId();
-        await _page.GotoAsync(_site.Origin + "/");
+        await _page.GotoAsync(_harness.Site.Origin + "/");
         await Expect(_page.Locator("#auth-mode")).ToHaveAttributeAsync("data-mode", "Jwt");
         await Expect(_page.Locator("#use-user")).ToHaveTextAsync("Sign in");
         await Expect(_page.Locator("#hub-state")).ToHaveAttributeAsync("data-state", "offline");
@@ -70,7 +56,7 @@ public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : 
     public async Task A_pasted_token_is_used_and_a_refused_one_is_shown_in_plain_words()
     {
         var user = await system.NewUserWithBalanceAsync(42);
-        await _page.GotoAsync(_site.Origin + "/");
+        await _page.GotoAsync(_harness.Site.Origin + "/");
         await Expect(_page.Locator("#token-form")).ToBeVisibleAsync();
 
         var (exit, printed, error) = await TokenTool.RunAsync("token", "--user", user.ToString(CultureInfo.InvariantCulture), "--key", _secured.SigningKey);
@@ -87,11 +73,5 @@ public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : 
         await Expect(_page.Locator("#log .entry.error").Filter(new() { HasText = "Not signed in: The token expired at" })).Not.ToHaveCountAsync(0);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.CloseAsync();
-        _playwright.Dispose();
-        await _gateway.StopAsync();
-        await _site.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
 }

@@ -15,7 +15,7 @@ public sealed class AdmissionTests(ShopSystem system)
         await system.Payments.StopAsync();
         try
         {
-            var before = await FreshReadingAsync(system.Orders.Services.GetRequiredService<PendingOrdersGauge>());
+            var before = await system.Orders.Services.GetRequiredService<PendingOrdersGauge>().FreshReadingAsync();
             await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options => options.MaxBacklog = (int)before + 2));
             var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
 
@@ -24,7 +24,7 @@ public sealed class AdmissionTests(ShopSystem system)
             HttpResponseMessage? refused = null;
             for (var i = 0; i < 20 && refused is null; i++)
             {
-                await FreshReadingAsync(gauge);
+                await gauge.FreshReadingAsync();
                 var response = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":10}", idempotencyKey: $"admission-{i}");
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
@@ -66,13 +66,5 @@ public sealed class AdmissionTests(ShopSystem system)
             await system.ReplaceOrdersAsync();
             await system.ReplacePaymentsAsync();
         }
-    }
-
-    /// <summary>Waits for a measurement that began after this call, and returns it.</summary>
-    private static async Task<long> FreshReadingAsync(PendingOrdersGauge gauge)
-    {
-        var after = gauge.Samples + 1;
-        await Eventually.UntilAsync(() => Task.FromResult(gauge.Samples), n => n > after && gauge.Current is not null, "a fresh pending-orders reading");
-        return gauge.Current!.Value;
     }
 }

@@ -7,20 +7,14 @@ namespace Shop.IntegrationTests.Docs;
 [Collection(ShopCollection.Name)]
 public sealed class ApiDocsBrowserTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
-
     private readonly List<string> _requests = [];
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private ChromiumBrowser _browser = null!;
     private IPage _page = null!;
 
     public async Task InitializeAsync()
     {
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
-        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1100 } });
+        _browser = await ChromiumBrowser.LaunchAsync(output);
+        _page = await _browser.NewPageAsync(new ViewportSize { Width = 1280, Height = 1100 });
         _page.Request += (_, request) =>
         {
             lock (_requests)
@@ -28,8 +22,6 @@ public sealed class ApiDocsBrowserTests(ShopSystem system, ITestOutputHelper out
                 _requests.Add(request.Url);
             }
         };
-        _page.Console += (_, message) => output.WriteLine($"[browser {message.Type}] {message.Text}");
-        SetDefaultExpectTimeout(20_000);
     }
 
     [Theory]
@@ -94,6 +86,5 @@ public sealed class ApiDocsBrowserTests(ShopSystem system, ITestOutputHelper out
     public async Task DisposeAsync()
     {
         await _browser.DisposeAsync();
-        _playwright.Dispose();
     }
 }
