@@ -48,6 +48,16 @@ public sealed class ShopSystem : IAsyncLifetime
         return user;
     }
 
+    /// <summary>An order of a new user with <paramref name="balance"/>, placed for <paramref name="amount"/> and waited for until PAID.</summary>
+    public async Task<(long User, OrderDto Paid)> PlacePaidOrderAsync(long balance, long amount)
+    {
+        var user = await NewUserWithBalanceAsync(balance);
+        var order = await Client.PlaceOrderAsync(user, amount);
+        var final = await Client.WaitForFinalStatusAsync(user, order.Id);
+        Assert.Equal("PAID", final.Status);
+        return (user, final);
+    }
+
     public async Task InitializeAsync()
     {
         await _infrastructure.CreateAsync();

@@ -99,9 +99,7 @@ public sealed class ConsumerFailureTests(ShopSystem system)
     [Fact]
     public async Task Poison_on_the_payment_results_queue_lands_in_its_DLQ_with_the_reason_and_the_consumer_goes_on()
     {
-        var user = await system.NewUserWithBalanceAsync(50);
-        var paid = await system.Client.PlaceOrderAsync(user, 20);
-        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, paid.Id)).Status);
+        var (user, paid) = await system.PlacePaidOrderAsync(50, 20);
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         await broker.DrainAsync(PaymentResultsDlq);
         var badJson = Guid.NewGuid();

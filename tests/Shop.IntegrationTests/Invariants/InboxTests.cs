@@ -8,9 +8,7 @@ public sealed class InboxTests(ShopSystem system)
     public async Task Same_OrderCreated_delivered_twice_charges_once()
     {
         using var probe = new MessagingProbe();
-        var user = await system.NewUserWithBalanceAsync(100);
-        var order = await system.Client.PlaceOrderAsync(user, 30);
-        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+        var (user, order) = await system.PlacePaidOrderAsync(100, 30);
 
         // The broker delivers the very same message (same message_id) once more.
         var (messageId, payload) = await OutboxRowAsync(order.Id, nameof(OrderCreated));

@@ -30,9 +30,7 @@ public sealed class PoisonTests(ShopSystem system)
         Assert.All(dead.Values, m => Assert.Equal(ShopTopology.PaymentsOrderCreatedQueue, RawBroker.Header(m, MessageHeaders.OriginalQueue)));
         Assert.Equal(3, dead.Count);
 
-        var user = await system.NewUserWithBalanceAsync(10);
-        var order = await system.Client.PlaceOrderAsync(user, 10);
-        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+        await system.PlacePaidOrderAsync(10, 10);
     }
 
     /// <summary>Waits until every one of <paramref name="ids"/> is in the dead-letter queue, then takes the queue's messages.</summary>

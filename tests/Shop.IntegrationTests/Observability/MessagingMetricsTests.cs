@@ -75,9 +75,7 @@ public sealed class MessagingMetricsTests(ShopSystem system)
     public async Task A_duplicate_delivery_raises_the_duplicates_count()
     {
         using var metrics = new MetricsRecorder();
-        var user = await system.NewUserWithBalanceAsync(100);
-        var order = await system.Client.PlaceOrderAsync(user, 10);
-        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+        var (user, order) = await system.PlacePaidOrderAsync(100, 10);
         var duplicates = $"queue={ShopTopology.PaymentsOrderCreatedQueue}";
 
         await using (var command = system.OrdersDb.CreateCommand("SELECT id, payload::text FROM outbox_messages WHERE correlation_id = $1 AND type = $2"))
