@@ -114,13 +114,9 @@ public sealed class ConsumerFailureTests(ShopSystem system)
             $"{{\"orderId\":\"{missingOrder}\",\"userId\":{user},\"amount\":20}}", unknownOrder, missingOrder);
         await broker.PublishAsync(ShopTopology.PaymentsExchange, "payment.failed", nameof(PaymentFailed),
             $"{{\"orderId\":\"{paid.Id}\",\"userId\":{user},\"amount\":21,\"reason\":\"insufficient_funds\"}}", wrongAmount, paid.Id);
-        var dead = await PoisonTests.DeadLettersAsync(broker, PaymentResultsDlq, badJson, unknownType, unknownOrder, wrongAmount);
-        Assert.Contains("not a valid PaymentCompleted", RawBroker.Header(dead[badJson], MessageHeaders.DeathReason));
-        Assert.Contains("unknown message type 'PaymentRefunded'", RawBroker.Header(dead[unknownType], MessageHeaders.DeathReason));
-        Assert.Contains($"order {missingOrder} does not exist", RawBroker.Header(dead[unknownOrder], MessageHeaders.DeathReason));
-        Assert.Contains("amount 21", RawBroker.Header(dead[wrongAmount], MessageHeaders.DeathReason));
-        Assert.All(dead.Values, m => Assert.Equal(ShopTopology.OrdersPaymentResultsQueue, RawBroker.Header(m, MessageHeaders.OriginalQueue)));
-        Assert.Equal(4, dead.Count);
+        await PoisonTests.AssertDeadLetteredAsync(broker, ShopTopology.OrdersPaymentResultsQueue,
+            (badJson, "not a valid PaymentCompleted"), (unknownType, "unknown message type 'PaymentRefunded'"),
+            (unknownOrder, $"order {missingOrder} does not exist"), (wrongAmount, "amount 21"));
         // Nothing of the poison was applied, and the consumer goes on.
         Assert.Equal(0, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = ANY($1)",
             new[] { badJson, unknownType, unknownOrder, wrongAmount }));
