@@ -29,8 +29,14 @@ public sealed class LiveStatusClient : IAsyncDisposable
     public static async Task<LiveStatusClient> ConnectAsync(AppInstance gateway, long userId, bool asQuery = false)
     {
         await WaitForFeedAsync(gateway);
-        var client = new LiveStatusClient(Build(gateway, userId, asQuery));
-        await client._connection.StartAsync();
+        return await StartAsync(Build(gateway, userId, asQuery));
+    }
+
+    /// <summary>Starts a connection the test built (with a token, say) and records what it is pushed.</summary>
+    public static async Task<LiveStatusClient> StartAsync(HubConnection connection)
+    {
+        var client = new LiveStatusClient(connection);
+        await connection.StartAsync();
         return client;
     }
 
