@@ -17,4 +17,12 @@ internal static class ProblemAssert
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("traceId").GetString()));
         return problem;
     }
+
+    /// <summary>Checks the response is the problem the gateway answers when a service gave no answer, naming that service.</summary>
+    public static async Task IsServiceProblemAsync(HttpResponseMessage response, HttpStatusCode status, string instance, string service, string detail)
+    {
+        var problem = await IsProblemAsync(response, status, instance);
+        Assert.Equal(service, problem.GetProperty("service").GetString());
+        Assert.Contains(detail, problem.GetProperty("detail").GetString());
+    }
 }
