@@ -4,8 +4,7 @@ using static Shop.IntegrationTests.Auth.AuthProbe;
 namespace Shop.IntegrationTests.Auth;
 
 /// <summary>The hub in Auth:Mode=Jwt: a connection is its token's user's, whatever ?userId= or X-User-ID say.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class JwtHubTests(ShopSystem system)
+public sealed class JwtHubTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task A_connection_receives_its_token_users_events_and_never_another_users_even_when_it_asks_for_them()

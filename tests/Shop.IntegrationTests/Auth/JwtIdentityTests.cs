@@ -6,8 +6,7 @@ namespace Shop.IntegrationTests.Auth;
 /// Auth:Mode=Jwt through the real gateway to the real apps (which ask the gateway for their function key): only an
 /// accepted token names a user, the user is its subject and nothing the client writes elsewhere.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class JwtIdentityTests(ShopSystem system)
+public sealed class JwtIdentityTests(ShopSystem system) : ShopTests
 {
     public static TheoryData<string> RefusedTokens => new(
         "no Authorization header", "Bearer with no token", "garbage", "three garbage parts", "expired", "not yet valid",

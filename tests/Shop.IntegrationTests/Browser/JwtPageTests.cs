@@ -5,8 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Shop.IntegrationTests.Browser;
 
 /// <summary>The page in Debian's Chromium against a gateway in Auth:Mode=Jwt (dev tokens on) in front of apps that ask for the function key.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
+public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : ShopTests, IAsyncLifetime
 {
     private SecuredShop _secured = null!;
     private PageHarness _harness = null!;

@@ -8,8 +8,7 @@ namespace Shop.IntegrationTests.Browser;
 /// token on fetch and as <c>?access_token=</c> on <c>new WebSocket('ws://localhost:PORT/ws/orders/' + id)</c> (a browser
 /// cannot set headers on a WebSocket), and sees PAID; the same socket without the token is closed with 4401 and the reason.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class JwtSocketPageTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
+public sealed class JwtSocketPageTests(ShopSystem system, ITestOutputHelper output) : ShopTests, IAsyncLifetime
 {
     private readonly int _socketPort = FreePort.Next();
     private readonly long _user = ShopSystem.NewUserId();

@@ -7,8 +7,7 @@ namespace Shop.IntegrationTests.Browser;
 /// A page written as the original system's: plain fetch to the gateway, then <c>new WebSocket('ws://localhost:PORT/ws/orders/' + id)</c>
 /// on the WebSocket port of its own (8001 in the original; a free port here), served from another origin, in Chromium.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class OriginalPageTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
+public sealed class OriginalPageTests(ShopSystem system, ITestOutputHelper output) : ShopTests, IAsyncLifetime
 {
     private readonly int _socketPort = FreePort.Next();
     private readonly long _user = ShopSystem.NewUserId();

@@ -4,8 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Shop.IntegrationTests.Browser;
 
 /// <summary>The web page in Debian's Chromium, against the real system through a gateway that allows the page's origin.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) : ShopTests, IAsyncLifetime
 {
     private PageHarness _harness = null!;
     private IPage _page = null!;

@@ -4,8 +4,7 @@ namespace Shop.IntegrationTests.Contract;
 /// With its backlog at the bound, the shop refuses new orders at once with 503 and Retry-After, and writes nothing
 /// (docs/architecture.md, I17).
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class AdmissionTests(ShopSystem system)
+public sealed class AdmissionTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task An_order_beyond_the_backlog_bound_is_refused_with_503_and_Retry_After_and_writes_nothing()

@@ -2,8 +2,7 @@ using System.Net.Http.Json;
 
 namespace Shop.IntegrationTests.Contract;
 
-[Collection(ShopCollection.Name)]
-public sealed class OrderListTests(ShopSystem system)
+public sealed class OrderListTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Orders_are_listed_newest_first_in_pages_joined_by_the_cursor()

@@ -1,8 +1,7 @@
 namespace Shop.IntegrationTests.Contract;
 
 /// <summary>An order read over REST says when Payments charged or refused it (<c>paymentAt</c>), the page's timeline.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class PaymentTimeTests(ShopSystem system)
+public sealed class PaymentTimeTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Paid_and_failed_orders_carry_a_payment_time_between_creation_and_final_status()

@@ -4,8 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Shop.IntegrationTests.Docs;
 
 /// <summary>Swagger UI at /orders/docs and /payments/docs, loaded through the gateway in Chromium, with a try-it-out call.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class ApiDocsBrowserTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ApiDocsBrowserTests(ShopSystem system, ITestOutputHelper output) : ShopTests, IAsyncLifetime
 {
     private readonly List<string> _requests = [];
     private ChromiumBrowser _browser = null!;

@@ -6,8 +6,7 @@ namespace Shop.IntegrationTests.Docs;
 /// "Docs"), the catch-all RouteFallback (it answers what no route takes) nor the internal routes (internal/*, which the
 /// gateway refuses from outside).
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed partial class ApiDocsTests(ShopSystem system)
+public sealed partial class ApiDocsTests(ShopSystem system) : ShopTests
 {
     [Theory]
     [InlineData("orders", "functions-orders")]

@@ -5,8 +5,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// (<see cref="DatabaseFault"/>) inside the handlers' own writes, so the tests hold whatever code writes the rows.
 /// Invariant I1 of docs/architecture.md.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class AtomicOutboxTests(ShopSystem system)
+public sealed class AtomicOutboxTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Created_order_and_its_OrderCreated_row_commit_together()

@@ -7,8 +7,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// of the backlog sits in its consumer, so the batches are the ones the test means.
 /// Invariants I7, I8, I10 and I11 of docs/architecture.md.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class BatchTests(ShopSystem system) : IAsyncLifetime
+public sealed class BatchTests(ShopSystem system) : ShopTests, IAsyncLifetime
 {
     private const string Queue = ShopTopology.PaymentsOrderCreatedQueue;
     private const string DeadLetterQueue = Queue + ShopTopology.DeadLetterSuffix;

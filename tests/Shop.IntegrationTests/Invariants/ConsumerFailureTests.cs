@@ -7,8 +7,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// of one message at once. Failures are raised by PostgreSQL inside the handlers' writes (<see cref="DatabaseFault"/>).
 /// Invariants I7, I9 and I10 of docs/architecture.md.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class ConsumerFailureTests(ShopSystem system)
+public sealed class ConsumerFailureTests(ShopSystem system) : ShopTests
 {
     private const string OrderCreatedDlq = ShopTopology.PaymentsOrderCreatedQueue + ShopTopology.DeadLetterSuffix;
     private const string PaymentResultsDlq = ShopTopology.OrdersPaymentResultsQueue + ShopTopology.DeadLetterSuffix;

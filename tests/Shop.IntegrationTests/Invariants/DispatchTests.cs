@@ -5,8 +5,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// never leave, even from a pooled context that is used again.
 /// Invariants I2 and I4 of docs/architecture.md.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class DispatchTests(ShopSystem system)
+public sealed class DispatchTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Order_completes_while_every_relay_is_held_and_its_rows_are_marked_published()

@@ -1,8 +1,7 @@
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>The inbox record commits with the effect, the ack follows the commit, a repeat changes nothing (docs/architecture.md, I7 and I8).</summary>
-[Collection(ShopCollection.Name)]
-public sealed class InboxTests(ShopSystem system)
+public sealed class InboxTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Same_OrderCreated_delivered_twice_charges_once()

@@ -1,8 +1,7 @@
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>A balance never goes negative, an order is charged at most once, top-ups − charges = balance (docs/architecture.md, I11).</summary>
-[Collection(ShopCollection.Name)]
-public sealed class MoneyTests(ShopSystem system)
+public sealed class MoneyTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Fifty_concurrent_orders_of_one_user_whose_balance_covers_twenty_pay_exactly_twenty()

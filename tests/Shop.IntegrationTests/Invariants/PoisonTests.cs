@@ -5,8 +5,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// <see cref="ConsumerFailureTests"/>.)
 /// Invariant I10 of docs/architecture.md.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class PoisonTests(ShopSystem system)
+public sealed class PoisonTests(ShopSystem system) : ShopTests
 {
     private const string DeadLetterQueue = ShopTopology.PaymentsOrderCreatedQueue + ShopTopology.DeadLetterSuffix;
 

@@ -4,8 +4,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// The relay drains in creation order, in batches, safely with several instances at once, and runs on its timer by
 /// itself (docs/architecture.md, I5 and I6).
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class RelayTests(ShopSystem system)
+public sealed class RelayTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Relay_run_by_two_instances_at_once_publishes_every_row_once_in_creation_order()

@@ -1,8 +1,7 @@
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>An order goes PENDING → PAID or PENDING → FAILED, once (docs/architecture.md, I12).</summary>
-[Collection(ShopCollection.Name)]
-public sealed class StatusTests(ShopSystem system)
+public sealed class StatusTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task A_second_payment_result_does_not_change_a_final_order()

@@ -4,8 +4,7 @@ namespace Shop.IntegrationTests.Latency;
 /// Places 100 orders one after another and reports how long each took from POST /orders to reading PAID over REST.
 /// It asserts the outcome, never the speed: the figures are printed for the record (and the benchmark tool).
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class SequentialOrderLatencyTests(ShopSystem system, ITestOutputHelper output)
+public sealed class SequentialOrderLatencyTests(ShopSystem system, ITestOutputHelper output) : ShopTests
 {
     [Fact]
     public async Task Hundred_sequential_orders_are_all_paid_and_their_round_trips_are_reported()

@@ -1,7 +1,6 @@
 namespace Shop.IntegrationTests.LiveStatus;
 
-[Collection(ShopCollection.Name)]
-public sealed class OrderStatusHubTests(ShopSystem system)
+public sealed class OrderStatusHubTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Each_user_receives_the_status_changes_of_their_own_orders_only()

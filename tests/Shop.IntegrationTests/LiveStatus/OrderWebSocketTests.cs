@@ -4,8 +4,7 @@ namespace Shop.IntegrationTests.LiveStatus;
 /// The original system's plain WebSocket /ws/orders/{id} on the gateway: the current status at once, each change, a
 /// close after the final status; an unknown id and a watcher who names another user are refused with a close frame.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class OrderWebSocketTests(ShopSystem system)
+public sealed class OrderWebSocketTests(ShopSystem system) : ShopTests
 {
     [Theory]
     [InlineData("ws/orders/{0}")]

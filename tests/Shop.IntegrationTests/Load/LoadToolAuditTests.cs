@@ -8,8 +8,7 @@ namespace Shop.IntegrationTests.Load;
 /// The load tool's runner against the in-process system for 10 s at 50 orders/s. It asserts the audit, never the
 /// speed: every order final, the money adding up per user, no unpublished outbox row, no dead letter.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class LoadToolAuditTests(ShopSystem system, ITestOutputHelper output)
+public sealed class LoadToolAuditTests(ShopSystem system, ITestOutputHelper output) : ShopTests
 {
     [Fact]
     public async Task Ten_seconds_at_fifty_orders_a_second_leave_a_clean_audit()

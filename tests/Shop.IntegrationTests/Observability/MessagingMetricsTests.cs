@@ -1,8 +1,7 @@
 namespace Shop.IntegrationTests.Observability;
 
 /// <summary>The metrics of the issue, with sane values after a small run on the real system.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class MessagingMetricsTests(ShopSystem system)
+public sealed class MessagingMetricsTests(ShopSystem system) : ShopTests
 {
     private const string Orders = "service=orders";
     private const string Payments = "service=payments";

@@ -1,8 +1,7 @@
 namespace Shop.IntegrationTests.Observability;
 
 /// <summary>One order is one trace: gateway → Orders → dispatch → Payments → dispatch → Orders → dispatch → gateway push.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class OrderTraceTests(ShopSystem system, ITestOutputHelper output)
+public sealed class OrderTraceTests(ShopSystem system, ITestOutputHelper output) : ShopTests
 {
     [Fact]
     public async Task One_order_is_one_trace_from_the_gateway_through_payments_and_back_to_the_push()
