@@ -33,11 +33,7 @@ public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : 
         await Expect(_page.Locator("#hub-state")).ToHaveAttributeAsync("data-state", "live");
         await Expect(_page.Locator("#log").GetByText($"Live status on for user {user}.")).ToHaveCountAsync(1);
 
-        await _page.ClickAsync("#create-account");
-        await Expect(_page.Locator("#balance")).ToHaveTextAsync("0");
-        await _page.FillAsync("#topup-amount", "500");
-        await _page.ClickAsync("#topup");
-        await Expect(_page.Locator("#balance")).ToHaveTextAsync("500");
+        await _page.CreateAccountAndTopUpAsync(500);
         await _page.FillAsync("#order-amount", "200");
         await _page.ClickAsync("#place-order");
 

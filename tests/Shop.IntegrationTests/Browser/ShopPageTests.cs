@@ -22,11 +22,7 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
         var user = ShopSystem.NewUserId();
         await OpenAsUserAsync(user);
 
-        await _page.ClickAsync("#create-account");
-        await Expect(_page.Locator("#balance")).ToHaveTextAsync("0");
-        await _page.FillAsync("#topup-amount", "500");
-        await _page.ClickAsync("#topup");
-        await Expect(_page.Locator("#balance")).ToHaveTextAsync("500");
+        await _page.CreateAccountAndTopUpAsync(500);
 
         await _page.FillAsync("#order-amount", "200");
         await _page.ClickAsync("#place-order");
