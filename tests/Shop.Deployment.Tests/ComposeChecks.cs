@@ -36,7 +36,7 @@ public abstract class ComposeChecks(ComposeFixture compose)
             }
         }
 
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(problems);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public abstract class ComposeChecks(ComposeFixture compose)
             }
         }
 
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(problems);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public abstract class ComposeChecks(ComposeFixture compose)
             }
         }
 
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(problems);
     }
 
     [Fact]

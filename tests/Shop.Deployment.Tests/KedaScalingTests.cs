@@ -16,9 +16,7 @@ public sealed class KedaScalingTests
     [Fact]
     public void Every_function_app_scales_on_its_consumer_queue_from_at_least_one_replica()
     {
-        var problems = ScalingRules.Problems(KubernetesManifests.Load(), ConsumedQueues);
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(ScalingRules.Problems(KubernetesManifests.Load(), ConsumedQueues));
     }
 
     [Fact]
@@ -26,8 +24,8 @@ public sealed class KedaScalingTests
     {
         var problems = ProblemsWithScaledObject("functions-payments", body => body["spec"]!["triggers"]![0]!["metadata"]!["queueName"] = "payments.order-create");
 
-        AssertReported(problems, "queueName 'payments.order-create' is not a queue ShopTopology declares");
-        AssertReported(problems, "functions-payments consumes payments.order-created, but no rabbitmq trigger scales it");
+        ProblemList.AssertReported(problems, "queueName 'payments.order-create' is not a queue ShopTopology declares");
+        ProblemList.AssertReported(problems, "functions-payments consumes payments.order-created, but no rabbitmq trigger scales it");
     }
 
     [Fact]
@@ -36,7 +34,7 @@ public sealed class KedaScalingTests
         var problems = ProblemsWithScaledObject("functions-orders",
             body => body["spec"]!["triggers"]![0]!["metadata"]!["queueName"] = ShopTopology.PaymentsOrderCreatedQueue);
 
-        AssertReported(problems, "'payments.order-created' is not consumed by functions-orders");
+        ProblemList.AssertReported(problems, "'payments.order-created' is not consumed by functions-orders");
     }
 
     [Fact]
@@ -48,8 +46,8 @@ public sealed class KedaScalingTests
             body["spec"]!.AsObject().Remove("maxReplicaCount");
         });
 
-        AssertReported(problems, "minReplicaCount is 0");
-        AssertReported(problems, "maxReplicaCount must be set");
+        ProblemList.AssertReported(problems, "minReplicaCount is 0");
+        ProblemList.AssertReported(problems, "maxReplicaCount must be set");
     }
 
     [Fact]
@@ -60,14 +58,11 @@ public sealed class KedaScalingTests
             .With("Secret", "shop-secrets", body => body["stringData"]!["scaler-uri"] = "amqp://guest:guest@elsewhere:5672/")
             .With("TriggerAuthentication", "rabbitmq-auth", body => body["spec"]!["secretTargetRef"]![0]!["key"] = "scaler-uri");
 
-        AssertReported(missingAuth, "TriggerAuthentication 'rabbit-auth'");
-        AssertReported(ScalingRules.Problems(otherBroker, ConsumedQueues), "functions-orders connects to another one");
+        ProblemList.AssertReported(missingAuth, "TriggerAuthentication 'rabbit-auth'");
+        ProblemList.AssertReported(ScalingRules.Problems(otherBroker, ConsumedQueues), "functions-orders connects to another one");
     }
 
     /// <summary>The problems found in deploy/ once <paramref name="change"/> is made to the ScaledObject of <paramref name="app"/>.</summary>
     private static List<string> ProblemsWithScaledObject(string app, Action<JsonObject> change) =>
         ScalingRules.Problems(KubernetesManifests.Load().With("ScaledObject", app, change), ConsumedQueues);
-
-    private static void AssertReported(List<string> problems, string text) =>
-        Assert.Contains(problems, p => p.Contains(text, StringComparison.Ordinal));
 }
