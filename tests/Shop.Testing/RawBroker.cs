@@ -1,6 +1,3 @@
-using System.Text;
-using RabbitMQ.Client;
-using Shop.Contracts;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.Testing;

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using Shop.Contracts;
-using Shop.FaultTests.Infrastructure;
-using Shop.FaultTests.Traffic;
-using Xunit.Abstractions;
-
 namespace Shop.FaultTests.Cluster;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using Shop.Contracts;
-
 namespace Shop.UnitTests.Messaging;
 
 public sealed class MessageHeaderValuesTests

@@ -1,11 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Moq;
-using Shop.Messaging;
-using Shop.Messaging.Outbox;
-using Shop.Messaging.RabbitMq;
-
 namespace Shop.UnitTests.Messaging;
 
 public sealed class OutboxDispatchTests

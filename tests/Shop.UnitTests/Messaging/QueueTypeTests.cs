@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
-using Shop.Contracts;
-using Shop.Messaging.RabbitMq;
 
 namespace Shop.UnitTests.Messaging;
 
