@@ -98,6 +98,29 @@ public sealed class RelaySafetyNetTests(MessagingStore store) : IClassFixture<Me
     }
 
     [Fact]
+    public async Task A_rounds_failed_rows_all_record_its_first_error_cut_to_the_column_length()
+    {
+        var created = _clock.GetUtcNow() - TimeSpan.FromMinutes(1);
+        var first = await store.InsertOutboxRowAsync(created);
+        var second = await store.InsertOutboxRowAsync(created);
+        // Longer than last_error's 1000 characters: written whole, the update would fail and the round lose its bookkeeping.
+        var longMessage = new string('x', 2000);
+        _publisher.Setup(p => p.PublishAsync(It.Is<OutgoingMessage>(m => m.MessageId == first), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException(longMessage));
+        _publisher.Setup(p => p.PublishAsync(It.Is<OutgoingMessage>(m => m.MessageId == second), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new TimeoutException("no confirm"));
+        using var host = BuildRelayHost();
+
+        var result = await host.Services.GetRequiredService<IOutboxRelay>().DrainAsync(CancellationToken.None);
+
+        Assert.Equal(new RelayResult(0, 2), result);
+        var expected = ((DateTimeOffset?)null, 1, (string?)("InvalidOperationException: " + longMessage)[..1000]);
+        var state = await OutboxStateAsync();
+        Assert.Equal(expected, state[first]);
+        Assert.Equal(expected, state[second]);
+    }
+
+    [Fact]
     public async Task Rows_are_marked_with_the_time_they_were_confirmed()
     {
         var row = await store.InsertOutboxRowAsync(_clock.GetUtcNow() - TimeSpan.FromMinutes(1));
