@@ -82,6 +82,8 @@ public sealed class RelaySafetyNetTests(MessagingStore store) : IClassFixture<Me
         Assert.Equal(rows[..2].Order(), _published.Order());
         var state = await OutboxStateAsync();
         Assert.NotNull(state[rows[0]].PublishedAt);
+        // The row confirmed in the failed batch keeps clean books: the failure is its neighbour's.
+        Assert.Equal((0, (string?)null), (state[rows[0]].Attempts, state[rows[0]].LastError));
         Assert.Equal(((DateTimeOffset?)null, 1, (string?)"InvalidOperationException: the broker said no"), state[failing]);
         Assert.All(rows[2..], id => Assert.Equal(((DateTimeOffset?)null, 0, (string?)null), state[id]));
 
