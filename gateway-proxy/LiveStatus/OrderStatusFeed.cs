@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Shop.Contracts;
+using Shop.Messaging;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.Gateway.LiveStatus;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Shop.Contracts;
 using Shop.Deployment.Tests.Infrastructure;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.Deployment.Tests;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using RabbitMQ.Client;
-using Shop.Contracts;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.Testing;

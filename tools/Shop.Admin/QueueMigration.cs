@@ -1,6 +1,7 @@
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Shop.Contracts;
+using Shop.Messaging;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.Admin;

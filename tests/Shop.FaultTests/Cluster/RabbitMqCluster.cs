@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Shop.Contracts;
 using Shop.FaultTests.Infrastructure;
+using Shop.Messaging;
 
 namespace Shop.FaultTests.Cluster;
 

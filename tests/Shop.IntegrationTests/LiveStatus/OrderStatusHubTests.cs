@@ -8,6 +8,7 @@ using RabbitMQ.Client;
 using Shop.Contracts;
 using Shop.Gateway.LiveStatus;
 using Shop.IntegrationTests.Infrastructure;
+using Shop.Messaging;
 
 namespace Shop.IntegrationTests.LiveStatus;
 

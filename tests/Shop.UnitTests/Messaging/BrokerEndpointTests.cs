@@ -1,4 +1,4 @@
-using Shop.Contracts;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.UnitTests.Messaging;
 

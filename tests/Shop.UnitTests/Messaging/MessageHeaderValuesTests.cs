@@ -1,5 +1,5 @@
 using System.Text;
-using Shop.Contracts;
+using Shop.Messaging.RabbitMq;
 
 namespace Shop.UnitTests.Messaging;
 

@@ -1,4 +1,4 @@
-namespace Shop.Messaging.Persistence;
+namespace Shop.Messaging;
 
 public static class MessagingTables
 {

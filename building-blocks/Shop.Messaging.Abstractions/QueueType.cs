@@ -1,4 +1,4 @@
-namespace Shop.Contracts;
+namespace Shop.Messaging;
 
 /// <summary>How the durable queues of <see cref="ShopTopology"/> are declared: RabbitMQ's <c>x-queue-type</c>.</summary>
 public enum QueueType

@@ -1,4 +1,4 @@
-namespace Shop.Contracts;
+namespace Shop.Messaging;
 
 /// <summary>An event one service publishes for others.</summary>
 public interface IIntegrationEvent
