@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Shop.Contracts;
 using Shop.Messaging;
 using Shop.Orders.Data;
 using Shop.Orders.Extensions;
@@ -60,7 +61,7 @@ public sealed class MessagingStore : IAsyncLifetime
         });
         builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
         builder.AddServiceDatabase<OrdersDbContext>(OrdersExtensions.DatabaseConnectionName);
-        builder.AddMessaging<OrdersDbContext>(OrdersExtensions.BrokerConnectionName, "store-test");
+        builder.AddMessaging<OrdersDbContext>(OrdersExtensions.BrokerConnectionName, "store-test", ShopEvents.Contract);
         configure?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -115,7 +115,7 @@ public sealed class RelayTests(ShopSystem system)
             ["Messaging:RelayBatchSize"] = "50",
         });
         builder.AddServiceDatabase<OrdersDbContext>(OrdersExtensions.DatabaseConnectionName);
-        builder.AddMessaging<OrdersDbContext>(OrdersExtensions.BrokerConnectionName, name);
+        builder.AddMessaging<OrdersDbContext>(OrdersExtensions.BrokerConnectionName, name, ShopEvents.Contract);
         return builder.Build();
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
+using Shop.Contracts;
 using Shop.Messaging;
 using Shop.Messaging.Outbox;
 using Shop.Messaging.RabbitMq;
@@ -126,7 +127,7 @@ public sealed class OutboxDispatchTests
                     }
                     return Task.CompletedTask;
                 });
-            Worker = new OutboxDispatchWorker(Dispatcher, publisher.Object, marker.Object, Signal, options, TimeProvider.System,
+            Worker = new OutboxDispatchWorker(Dispatcher, publisher.Object, marker.Object, Signal, ShopEvents.Contract, options, TimeProvider.System,
                 NullLogger<OutboxDispatchWorker>.Instance);
         }
 
