@@ -107,11 +107,12 @@ public sealed partial class RabbitMqConnection(
                 throw;
             }
             _lastFailure = null;
-            // Confirms are tracked per publish; the limiter stays above any relay batch so it never throttles one.
+            // Confirms are tracked per publish; the limiter stays above a relay batch and the commit-time dispatch's batches in
+            // flight together (at most 4 of the same size), so it never throttles them.
             var options = new CreateChannelOptions(
                 publisherConfirmationsEnabled: true,
                 publisherConfirmationTrackingEnabled: true,
-                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(Math.Max(1024, messagingOptions.Value.RelayBatchSize * 4)));
+                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(Math.Max(1024, messagingOptions.Value.RelayBatchSize * 6)));
             var created = await _connection.CreateChannelAsync(options, cancellationToken);
             await DeclareTopologyAsync(created, cancellationToken);
             _publishChannel = created;

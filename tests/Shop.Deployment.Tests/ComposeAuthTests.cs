@@ -1,5 +1,3 @@
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>docker-compose.yml puts the apps behind the gateway: unpublished, asking for the key the gateway sends, identity settings passed through.</summary>

@@ -1,5 +1,3 @@
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>What every compose configuration of the repository must satisfy, checked on what `docker-compose config` prints.</summary>
@@ -38,7 +36,7 @@ public abstract class ComposeChecks(ComposeFixture compose)
             }
         }
 
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(problems);
     }
 
     [Fact]
@@ -63,7 +61,7 @@ public abstract class ComposeChecks(ComposeFixture compose)
             }
         }
 
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(problems);
     }
 
     [Fact]
@@ -94,7 +92,7 @@ public abstract class ComposeChecks(ComposeFixture compose)
             }
         }
 
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(problems);
     }
 
     [Fact]

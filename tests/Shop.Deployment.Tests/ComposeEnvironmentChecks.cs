@@ -1,5 +1,3 @@
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>Every setting a compose configuration gives a .NET service is one that app reads, and every connection string it reads is set.</summary>

@@ -1,5 +1,3 @@
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>Every setting docker-compose.yml gives a .NET service is one that app reads, so a typo cannot pass silently.</summary>

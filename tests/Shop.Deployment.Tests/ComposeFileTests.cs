@@ -1,5 +1,3 @@
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>docker-compose.yml, as `docker-compose config` normalises it: services, builds, ports, health checks, start order.</summary>

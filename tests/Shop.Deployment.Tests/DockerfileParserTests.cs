@@ -1,5 +1,3 @@
-using Shop.Deployment.Tests.Docker;
-
 namespace Shop.Deployment.Tests;
 
 public sealed class DockerfileParserTests
@@ -33,36 +31,16 @@ public sealed class DockerfileParserTests
         Assert.Empty(dockerfile.ContextCopies());
     }
 
-    [Fact]
-    public void An_instruction_before_FROM_is_an_error()
+    [Theory]
+    [InlineData("WORKDIR /src\nFROM alpine\n", "before the first FROM")] // an instruction before FROM
+    [InlineData("FROM alpine\nCOPPY a b\n", "'COPPY'")] // an unknown instruction
+    [InlineData("FROM alpine AS build\nFROM alpine\nCOPY --from=publish /app .\n", "--from=publish")] // COPY from a stage that does not exist
+    [InlineData("FROM alpine\nCOPY --from=build /app .\nFROM alpine AS build\n", "--from=build")] // COPY from a later stage
+    public void A_malformed_Dockerfile_is_an_error_naming_what_is_wrong(string text, string error)
     {
-        var dockerfile = DockerfileParser.Parse("WORKDIR /src\nFROM alpine\n");
+        var dockerfile = DockerfileParser.Parse(text);
 
-        Assert.Contains(dockerfile.Errors, e => e.Contains("before the first FROM", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void An_unknown_instruction_is_an_error()
-    {
-        var dockerfile = DockerfileParser.Parse("FROM alpine\nCOPPY a b\n");
-
-        Assert.Contains(dockerfile.Errors, e => e.Contains("'COPPY'", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void Copy_from_a_stage_that_does_not_exist_is_an_error()
-    {
-        var dockerfile = DockerfileParser.Parse("FROM alpine AS build\nFROM alpine\nCOPY --from=publish /app .\n");
-
-        Assert.Contains(dockerfile.Errors, e => e.Contains("--from=publish", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void Copy_from_a_later_stage_is_an_error()
-    {
-        var dockerfile = DockerfileParser.Parse("FROM alpine\nCOPY --from=build /app .\nFROM alpine AS build\n");
-
-        Assert.Contains(dockerfile.Errors, e => e.Contains("--from=build", StringComparison.Ordinal));
+        Assert.Contains(dockerfile.Errors, e => e.Contains(error, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,6 +1,4 @@
 using System.Xml.Linq;
-using Shop.Deployment.Tests.Docker;
-using Shop.Deployment.Tests.Infrastructure;
 
 namespace Shop.Deployment.Tests;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>`dotnet publish` of each function app leaves what the Functions host in the container loads from /home/site/wwwroot.</summary>

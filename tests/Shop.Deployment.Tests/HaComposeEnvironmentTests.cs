@@ -1,5 +1,3 @@
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>The settings docker-compose.ha.yml adds (RabbitMq__Endpoints, RabbitMq__QueueType) are ones the apps read.</summary>

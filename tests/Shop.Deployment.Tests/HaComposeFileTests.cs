@@ -1,7 +1,3 @@
-using System.Text.RegularExpressions;
-using Shop.Deployment.Tests.Infrastructure;
-using Shop.Messaging.RabbitMq;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>
@@ -52,7 +48,7 @@ public sealed partial class HaComposeFileTests(HaComposeFixture compose) : Compo
             problems.AddRange(Nodes.Where(node => !waitsFor.Contains(node)).Select(node => $"{app} does not wait for {node}."));
         }
 
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(problems);
     }
 
     private HashSet<string> DependencyClosure(string service)

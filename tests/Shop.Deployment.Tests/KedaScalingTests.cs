@@ -1,6 +1,3 @@
-using Shop.Contracts;
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>Each function app scales with KEDA on the length of the queue it consumes, and never to zero.</summary>
@@ -19,59 +16,53 @@ public sealed class KedaScalingTests
     [Fact]
     public void Every_function_app_scales_on_its_consumer_queue_from_at_least_one_replica()
     {
-        var problems = ScalingRules.Problems(KubernetesManifests.Load(), ConsumedQueues);
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(ScalingRules.Problems(KubernetesManifests.Load(), ConsumedQueues));
     }
 
     [Fact]
     public void A_queue_the_topology_does_not_declare_is_reported()
     {
-        var broken = KubernetesManifests.Load().With("ScaledObject", "functions-payments",
-            body => body["spec"]!["triggers"]![0]!["metadata"]!["queueName"] = "payments.order-create");
+        var problems = ProblemsWithScaledObject("functions-payments", body => body["spec"]!["triggers"]![0]!["metadata"]!["queueName"] = "payments.order-create");
 
-        var problems = ScalingRules.Problems(broken, ConsumedQueues);
-
-        Assert.Contains(problems, p => p.Contains("queueName 'payments.order-create' is not a queue ShopTopology declares", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("functions-payments consumes payments.order-created, but no rabbitmq trigger scales it", StringComparison.Ordinal));
+        ProblemList.AssertReported(problems, "queueName 'payments.order-create' is not a queue ShopTopology declares");
+        ProblemList.AssertReported(problems, "functions-payments consumes payments.order-created, but no rabbitmq trigger scales it");
     }
 
     [Fact]
     public void Another_apps_queue_is_reported()
     {
-        var broken = KubernetesManifests.Load().With("ScaledObject", "functions-orders",
+        var problems = ProblemsWithScaledObject("functions-orders",
             body => body["spec"]!["triggers"]![0]!["metadata"]!["queueName"] = ShopTopology.PaymentsOrderCreatedQueue);
 
-        var problems = ScalingRules.Problems(broken, ConsumedQueues);
-
-        Assert.Contains(problems, p => p.Contains("'payments.order-created' is not consumed by functions-orders", StringComparison.Ordinal));
+        ProblemList.AssertReported(problems, "'payments.order-created' is not consumed by functions-orders");
     }
 
     [Fact]
     public void Scaling_to_zero_or_without_a_maximum_is_reported()
     {
-        var broken = KubernetesManifests.Load().With("ScaledObject", "functions-orders", body =>
+        var problems = ProblemsWithScaledObject("functions-orders", body =>
         {
             body["spec"]!["minReplicaCount"] = 0;
             body["spec"]!.AsObject().Remove("maxReplicaCount");
         });
 
-        var problems = ScalingRules.Problems(broken, ConsumedQueues);
-
-        Assert.Contains(problems, p => p.Contains("minReplicaCount is 0", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("maxReplicaCount must be set", StringComparison.Ordinal));
+        ProblemList.AssertReported(problems, "minReplicaCount is 0");
+        ProblemList.AssertReported(problems, "maxReplicaCount must be set");
     }
 
     [Fact]
     public void A_scaler_without_the_apps_broker_is_reported()
     {
-        var missingAuth = KubernetesManifests.Load().With("ScaledObject", "functions-orders",
-            body => body["spec"]!["triggers"]![0]!["authenticationRef"]!["name"] = "rabbit-auth");
+        var missingAuth = ProblemsWithScaledObject("functions-orders", body => body["spec"]!["triggers"]![0]!["authenticationRef"]!["name"] = "rabbit-auth");
         var otherBroker = KubernetesManifests.Load()
             .With("Secret", "shop-secrets", body => body["stringData"]!["scaler-uri"] = "amqp://guest:guest@elsewhere:5672/")
             .With("TriggerAuthentication", "rabbitmq-auth", body => body["spec"]!["secretTargetRef"]![0]!["key"] = "scaler-uri");
 
-        Assert.Contains(ScalingRules.Problems(missingAuth, ConsumedQueues), p => p.Contains("TriggerAuthentication 'rabbit-auth'", StringComparison.Ordinal));
-        Assert.Contains(ScalingRules.Problems(otherBroker, ConsumedQueues), p => p.Contains("functions-orders connects to another one", StringComparison.Ordinal));
+        ProblemList.AssertReported(missingAuth, "TriggerAuthentication 'rabbit-auth'");
+        ProblemList.AssertReported(ScalingRules.Problems(otherBroker, ConsumedQueues), "functions-orders connects to another one");
     }
+
+    /// <summary>The problems found in deploy/ once <paramref name="change"/> is made to the ScaledObject of <paramref name="app"/>.</summary>
+    private static List<string> ProblemsWithScaledObject(string app, Action<JsonObject> change) =>
+        ScalingRules.Problems(KubernetesManifests.Load().With("ScaledObject", app, change), ConsumedQueues);
 }

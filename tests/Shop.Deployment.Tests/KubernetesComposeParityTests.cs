@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>
@@ -14,17 +11,13 @@ public sealed class KubernetesComposeParityTests(ComposeFixture compose) : IClas
     [Fact]
     public void Every_compose_service_deploy_runs_has_a_Deployment_and_a_Service()
     {
-        var problems = ComposeParity.MissingWorkloads(Manifests);
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(ComposeParity.MissingWorkloads(Manifests));
     }
 
     [Fact]
     public void Every_image_is_the_one_compose_builds()
     {
-        var problems = ComposeParity.ImageProblems(Manifests, compose.Configuration);
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(ComposeParity.ImageProblems(Manifests, compose.Configuration));
     }
 
     [Fact]
@@ -41,9 +34,7 @@ public sealed class KubernetesComposeParityTests(ComposeFixture compose) : IClas
     [Fact]
     public void Every_port_is_the_one_compose_publishes_or_addresses()
     {
-        var problems = ComposeParity.PortProblems(Manifests, compose.Configuration);
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(ComposeParity.PortProblems(Manifests, compose.Configuration));
     }
 
     [Fact]
@@ -56,15 +47,13 @@ public sealed class KubernetesComposeParityTests(ComposeFixture compose) : IClas
         var problems = ComposeParity.PortProblems(broken, compose.Configuration);
 
         Assert.Contains(problems, p => p.StartsWith("gateway-proxy: docker-compose.yml publishes 8000:8000", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("addresses functions-orders:80", StringComparison.Ordinal));
+        ProblemList.AssertReported(problems, "addresses functions-orders:80");
     }
 
     [Fact]
     public void Every_container_probes_the_endpoint_compose_health_checks_ask()
     {
-        var problems = ComposeParity.ProbeProblems(Manifests, compose.Configuration);
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(ComposeParity.ProbeProblems(Manifests, compose.Configuration));
     }
 
     [Fact]
@@ -76,16 +65,14 @@ public sealed class KubernetesComposeParityTests(ComposeFixture compose) : IClas
 
         var problems = ComposeParity.ProbeProblems(broken, compose.Configuration);
 
-        Assert.Contains(problems, p => p.StartsWith("Deployment functions-orders", StringComparison.Ordinal) && p.Contains("no livenessProbe", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("Deployment static-site", StringComparison.Ordinal) && p.Contains("readinessProbe asks GET :8080/;", StringComparison.Ordinal));
+        ProblemList.AssertReported(problems, startingWith: "Deployment functions-orders", containing: "no livenessProbe");
+        ProblemList.AssertReported(problems, startingWith: "Deployment static-site", containing: "readinessProbe asks GET :8080/;");
     }
 
     [Fact]
     public void Every_non_root_pod_names_a_user_the_kubelet_can_verify()
     {
-        var problems = ComposeParity.UserProblems(Manifests, compose.Configuration);
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(ComposeParity.UserProblems(Manifests, compose.Configuration));
     }
 
     [Fact]
@@ -101,9 +88,7 @@ public sealed class KubernetesComposeParityTests(ComposeFixture compose) : IClas
     [Fact]
     public void Every_environment_key_is_read_by_the_app()
     {
-        var problems = ComposeParity.UnreadKeys(Manifests);
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(ComposeParity.UnreadKeys(Manifests));
     }
 
     [Fact]
@@ -113,16 +98,14 @@ public sealed class KubernetesComposeParityTests(ComposeFixture compose) : IClas
 
         var problems = ComposeParity.UnreadKeys(broken);
 
-        Assert.Contains(problems, p => p.StartsWith("Deployment functions-orders", StringComparison.Ordinal) && p.Contains("Messaging__RelayBatchSise", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("Deployment functions-payments", StringComparison.Ordinal) && p.Contains("Messaging__RelayBatchSise", StringComparison.Ordinal));
+        ProblemList.AssertReported(problems, startingWith: "Deployment functions-orders", containing: "Messaging__RelayBatchSise");
+        ProblemList.AssertReported(problems, startingWith: "Deployment functions-payments", containing: "Messaging__RelayBatchSise");
     }
 
     [Fact]
     public void The_environment_is_the_compose_environment_key_by_key()
     {
-        var problems = ComposeParity.EnvironmentProblems(Manifests, compose.Configuration);
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(ComposeParity.EnvironmentProblems(Manifests, compose.Configuration));
     }
 
     [Fact]
@@ -152,16 +135,14 @@ public sealed class KubernetesComposeParityTests(ComposeFixture compose) : IClas
 
         var problems = ComposeParity.EnvironmentProblems(broken, compose.Configuration);
 
-        Assert.Contains(problems, p => p.Contains("ReverseProxy__Clusters__orders__Destinations__primary__Address is 'http://functions-orders:80/' in docker-compose.yml but 'http://functions-orders:8080/'", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("deploy/ sets Gateway__AllowedOrigins__2 (ConfigMap gateway-config), docker-compose.yml does not", StringComparison.Ordinal));
+        ProblemList.AssertReported(problems, "ReverseProxy__Clusters__orders__Destinations__primary__Address is 'http://functions-orders:80/' in docker-compose.yml but 'http://functions-orders:8080/'");
+        ProblemList.AssertReported(problems, "deploy/ sets Gateway__AllowedOrigins__2 (ConfigMap gateway-config), docker-compose.yml does not");
     }
 
     [Fact]
     public void Credentials_come_from_Secrets()
     {
-        var problems = ComposeParity.CredentialProblems(Manifests);
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(ComposeParity.CredentialProblems(Manifests));
     }
 
     [Fact]

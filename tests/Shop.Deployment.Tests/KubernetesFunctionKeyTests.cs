@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>
@@ -14,9 +11,7 @@ public sealed class KubernetesFunctionKeyTests
     [Fact]
     public void Each_app_reads_the_key_the_gateway_sends_from_a_host_key_file_of_a_Secret()
     {
-        var problems = FunctionKeyFiles.Problems(Manifests);
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(FunctionKeyFiles.Problems(Manifests));
     }
 
     [Fact]
@@ -29,8 +24,8 @@ public sealed class KubernetesFunctionKeyTests
 
         foreach (var (app, cluster) in FunctionKeyFiles.Apps)
         {
-            Assert.Contains(problems, p => p.StartsWith($"Deployment {app}", StringComparison.Ordinal) && p.Contains("Functions__HostKey is not the default host key", StringComparison.Ordinal));
-            Assert.Contains(problems, p => p.Contains($"ReverseProxy__Clusters__{cluster}__Metadata__FunctionKey is not the default host key in {app}'s", StringComparison.Ordinal));
+            ProblemList.AssertReported(problems, startingWith: $"Deployment {app}", containing: "Functions__HostKey is not the default host key");
+            ProblemList.AssertReported(problems, $"ReverseProxy__Clusters__{cluster}__Metadata__FunctionKey is not the default host key in {app}'s");
         }
     }
 
@@ -83,7 +78,7 @@ public sealed class KubernetesFunctionKeyTests
 
         var problems = ManifestReferences.ReferenceProblems(broken);
 
-        Assert.Contains(problems, p => p.StartsWith("Deployment functions-orders", StringComparison.Ordinal) && p.Contains("key 'hosts.json' of Secret 'functions-keys'", StringComparison.Ordinal));
+        ProblemList.AssertReported(problems, startingWith: "Deployment functions-orders", containing: "key 'hosts.json' of Secret 'functions-keys'");
     }
 
     private static string HostJson(string? master, string key) => new JsonObject

@@ -1,5 +1,3 @@
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>deploy/ parses, validates against the vendored Kubernetes and KEDA schemas, and refers only to what it defines.</summary>
@@ -25,9 +23,7 @@ public sealed class KubernetesManifestTests
     {
         var manifests = KubernetesManifests.Load();
 
-        var problems = manifests.Objects.SelectMany(KubernetesSchemas.Instance.Validate).ToList();
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(manifests.Objects.SelectMany(KubernetesSchemas.Instance.Validate).ToList());
     }
 
     [Fact]
@@ -43,7 +39,7 @@ public sealed class KubernetesManifestTests
 
         var problems = KubernetesSchemas.Instance.Validate(broken.Find("Deployment", "functions-orders")!);
 
-        Assert.Contains(problems, p => p.Contains("/spec/template/spec/containers/0", StringComparison.Ordinal));
+        ProblemList.AssertReported(problems, "/spec/template/spec/containers/0");
     }
 
     [Fact]
@@ -54,7 +50,7 @@ public sealed class KubernetesManifestTests
 
         var problems = KubernetesSchemas.Instance.Validate(broken.Find("ScaledObject", "functions-payments")!);
 
-        Assert.Contains(problems, p => p.Contains("/spec/triggers/0/metadata/value", StringComparison.Ordinal));
+        ProblemList.AssertReported(problems, "/spec/triggers/0/metadata/value");
     }
 
     [Fact]
@@ -80,17 +76,13 @@ public sealed class KubernetesManifestTests
     [Fact]
     public void Kustomization_applies_every_manifest_and_sets_every_image()
     {
-        var problems = ManifestReferences.KustomizationProblems(KubernetesManifests.Load());
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(ManifestReferences.KustomizationProblems(KubernetesManifests.Load()));
     }
 
     [Fact]
     public void Every_selector_ConfigMap_Secret_and_key_referred_to_exists()
     {
-        var problems = ManifestReferences.ReferenceProblems(KubernetesManifests.Load());
-
-        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+        ProblemList.AssertEmpty(ManifestReferences.ReferenceProblems(KubernetesManifests.Load()));
     }
 
     [Fact]

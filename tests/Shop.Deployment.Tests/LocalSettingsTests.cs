@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests;
 
 /// <summary>The committed local.settings.example.json of each function app is what `func start` needs, and the real file stays out of git.</summary>

@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using Shop.Contracts;
-using Shop.FaultTests.Audit;
-using Shop.FaultTests.Infrastructure;
-using Shop.FaultTests.Traffic;
-using Xunit.Abstractions;
-
 namespace Shop.FaultTests;
 
 /// <summary>
@@ -72,11 +65,7 @@ public sealed class FaultSuiteTests(ProcessSystem system, ITestOutputHelper outp
         await stream.StopAsync();
         _report.Line($"Stream stopped after its last requests were answered ({stopping.Elapsed.TotalSeconds:0.0} s)");
         var drained = Stopwatch.StartNew();
-        await Eventually.UntilAsync(
-            async () => await _audit.BacklogAsync()
-                + await system.Management.DepthAsync(system.VirtualHost, ShopTopology.PaymentsOrderCreatedQueue)
-                + await system.Management.DepthAsync(system.VirtualHost, ShopTopology.OrdersPaymentResultsQueue),
-            backlog => backlog == 0, "the system to drain after the stream", CatchUpBound, retryProbeErrors: true);
+        await system.WaitForDrainAsync(_audit, CatchUpBound);
         _report.Line($"Drained after the stream stopped in {drained.Elapsed.TotalSeconds:0.0} s");
 
         await AuditAsync(stream, client, poison, duplicates);

@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Shop.FaultTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace Shop.FaultTests;
 
 /// <summary>What a client sees while the broker or the database is down, and that the system recovers alone.</summary>

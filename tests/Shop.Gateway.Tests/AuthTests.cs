@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using Microsoft.Extensions.Configuration;
-using Shop.Gateway.Tests.Infrastructure;
 using Shop.Identity;
 
 namespace Shop.Gateway.Tests;
@@ -112,10 +108,7 @@ public sealed class AuthTests : IAsyncLifetime
     [Fact]
     public void Shipped_settings_are_Header_mode_without_dev_tokens_and_with_limits_far_above_the_load_tool()
     {
-        var settings = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: false)
-            .Build();
+        var settings = ShippedSettings.Read();
 
         Assert.Equal("Header", settings["Auth:Mode"]);
         Assert.Equal("False", settings["Auth:DevTokens"], ignoreCase: true);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Shop.Gateway.Tests;
@@ -24,10 +23,7 @@ public sealed class ConfigurationTests
     [Fact]
     public void Shipped_settings_listen_on_8000_and_point_at_the_function_apps_with_a_30_second_timeout()
     {
-        var settings = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: false)
-            .Build();
+        var settings = ShippedSettings.Read();
 
         Assert.Equal("http://0.0.0.0:8000", settings["Urls"]);
         Assert.Equal("http://127.0.0.1:7071/", settings["ReverseProxy:Clusters:orders:Destinations:primary:Address"]);

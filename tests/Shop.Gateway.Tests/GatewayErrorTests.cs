@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using Shop.Gateway.Tests.Infrastructure;
-
 namespace Shop.Gateway.Tests;
 
 public sealed class GatewayErrorTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Shop.Gateway.Tests.Infrastructure;
-
 namespace Shop.Gateway.Tests;
 
 public sealed class HealthTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>

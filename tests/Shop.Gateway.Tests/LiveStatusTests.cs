@@ -1,6 +1,3 @@
-using System.Net;
-using Shop.Gateway.Tests.Infrastructure;
-
 namespace Shop.Gateway.Tests;
 
 public sealed class LiveStatusTests

@@ -1,13 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Shop.Gateway.Tests.Infrastructure;
 
 namespace Shop.Gateway.Tests;
 
@@ -18,7 +11,7 @@ namespace Shop.Gateway.Tests;
 public sealed class OidcAuthorityTests : IAsyncLifetime
 {
     private readonly RSA _rsa = RSA.Create(2048);
-    private WebApplication _provider = null!;
+    private LoopbackApp _provider = null!;
     private string _issuer = null!;
     private EchoBackend _orders = null!;
     private EchoBackend _payments = null!;
@@ -26,21 +19,18 @@ public sealed class OidcAuthorityTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.Services.AddRoutingCore();
-        _provider = builder.Build();
-        _provider.Urls.Add("http://127.0.0.1:0");
+        var provider = LoopbackApp.CreateEmpty();
         var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(_rsa.ExportParameters(false)) { KeyId = "provider-key" });
-        _provider.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+        provider.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
         {
             ["issuer"] = _issuer,
             ["jwks_uri"] = _issuer + "/keys",
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
         }));
-        _provider.MapGet("/keys", () => Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } }));
-        await _provider.StartAsync();
-        _issuer = _provider.Urls.Single();
+        provider.MapGet("/keys", () => Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } }));
+        await provider.StartAsync();
+        _provider = new LoopbackApp(provider);
+        _issuer = provider.Urls.Single();
 
         _orders = await EchoBackend.StartAsync("orders");
         _payments = await EchoBackend.StartAsync("payments");
@@ -53,7 +43,6 @@ public sealed class OidcAuthorityTests : IAsyncLifetime
         await _gateway.DisposeAsync();
         await _orders.DisposeAsync();
         await _payments.DisposeAsync();
-        await _provider.StopAsync();
         await _provider.DisposeAsync();
         _rsa.Dispose();
     }

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.WebSockets;
-using Shop.Gateway.Tests.Infrastructure;
 
 namespace Shop.Gateway.Tests;
 

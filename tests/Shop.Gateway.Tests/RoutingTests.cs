@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using Shop.Gateway.Tests.Infrastructure;
-
 namespace Shop.Gateway.Tests;
 
 public sealed class RoutingTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
@@ -11,7 +5,7 @@ public sealed class RoutingTests(GatewayFixture gateway) : IClassFixture<Gateway
     private const string Query = "?limit=5&cursor=a%2Fb";
 
     /// <summary>README's curl examples, the contract's routes (plus the order lookup and the docs page): gateway path, backend, backend path, body.</summary>
-    public static TheoryData<string, string, string, string, string?> SeedRoutes => new()
+    public static TheoryData<string, string, string, string, string?> ContractRoutes => new()
     {
         { "POST", "/payments/account", "payments", "/account", null },
         { "POST", "/payments/account/topup", "payments", "/account/topup", """{"amount":500}""" },
@@ -23,8 +17,8 @@ public sealed class RoutingTests(GatewayFixture gateway) : IClassFixture<Gateway
     };
 
     [Theory]
-    [MemberData(nameof(SeedRoutes))]
-    public async Task Seed_route_reaches_its_backend_path_with_method_query_body_and_headers_intact(
+    [MemberData(nameof(ContractRoutes))]
+    public async Task Contract_route_reaches_its_backend_path_with_method_query_body_and_headers_intact(
         string method, string gatewayPath, string service, string backendPath, string? body)
     {
         var traceId = ActivityTraceId.CreateRandom();

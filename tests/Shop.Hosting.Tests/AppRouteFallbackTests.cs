@@ -1,10 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
-using Shop.Orders.Extensions;
-using Shop.Payments.Extensions;
-
 namespace Shop.Hosting.Tests;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
-
 namespace Shop.Hosting.Tests;
 
 /// <summary>Keeps every log entry in memory so tests can assert what was logged, and how often.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Shop.Hosting.Tests;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-using Shop.Hosting.Tests.SampleFunctions;
-
 namespace Shop.Hosting.Tests;
 
 public sealed class DevelopmentHostDiscoveryTests

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Shop.Hosting.Tests;

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
-using Shop.Hosting.Tests.SampleFunctions;
 
 namespace Shop.Hosting.Tests;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Logging;
-using Shop.Hosting.Tests.SampleFunctions;
-
 namespace Shop.Hosting.Tests;
 
 public sealed class DevelopmentHostLoggingTests

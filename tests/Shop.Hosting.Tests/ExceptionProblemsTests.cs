@@ -1,7 +1,4 @@
 using System.Data.Common;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Http;
-using Npgsql;
 
 namespace Shop.Hosting.Tests;
 

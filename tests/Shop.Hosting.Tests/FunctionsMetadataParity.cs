@@ -1,6 +1,3 @@
-using System.Reflection;
-using System.Text.Json;
-
 namespace Shop.Hosting.Tests;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Reflection;
-using Shop.Orders.Extensions;
-using Shop.Payments.Extensions;
-
 namespace Shop.Hosting.Tests;
 
 /// <summary>
@@ -20,7 +16,7 @@ public sealed class RealAppsMetadataParityTests
         FunctionsMetadataParity.AssertMatches(typeof(PaymentsExtensions).Assembly, MetadataPath("functions-payments"));
 
     [Fact]
-    public void Every_seed_route_is_a_function_of_one_of_the_apps()
+    public void Every_contract_route_is_a_function_of_one_of_the_apps()
     {
         var routes = DevelopmentHost.Discover(typeof(OrdersExtensions).Assembly)
             .Concat(DevelopmentHost.Discover(typeof(PaymentsExtensions).Assembly))

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Shop.Hosting.Tests.SampleFunctions;
-
 namespace Shop.Hosting.Tests;
 
 /// <summary>The development host serving the sample functions on a free loopback port.</summary>

@@ -1,11 +1,6 @@
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Trace;
 using Shop.Messaging.RabbitMq;
-using Shop.Orders.Extensions;
 using Shop.Testing;
 
 namespace Shop.Hosting.Tests;

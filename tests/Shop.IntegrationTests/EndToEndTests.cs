@@ -1,9 +1,6 @@
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests;
 
-[Collection(ShopCollection.Name)]
-public sealed class EndToEndTests(ShopSystem system)
+public sealed class EndToEndTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Top_up_500_then_order_200_is_paid_and_order_1000_fails_leaving_300()

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Shop.Testing;
 
 /// <summary>Waits, within a bound, for an asynchronous outcome the system promises (never a fixed sleep).</summary>

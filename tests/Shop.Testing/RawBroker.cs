@@ -1,5 +1,3 @@
-using System.Text;
-using RabbitMQ.Client;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.Testing;

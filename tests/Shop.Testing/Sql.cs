@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Shop.Testing;
 
 /// <summary>Reads and writes a service's database directly, to check what an API call or message wrote.</summary>

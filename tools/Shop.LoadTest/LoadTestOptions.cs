@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Shop.LoadTest;
 
 /// <summary>Every setting of the tool, with the defaults of a system started by <c>scripts/run.sh</c>.</summary>

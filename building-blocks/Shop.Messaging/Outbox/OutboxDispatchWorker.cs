@@ -8,8 +8,9 @@ namespace Shop.Messaging.Outbox;
 
 /// <summary>
 /// Publishes each committed outbox row at once, so an event leaves within a broker round trip of its commit rather
-/// than at the relay's next round. Rows waiting together go out together, all in flight at once; the confirmed ones
-/// are marked published in batches, off the publishing path. A row whose publish fails is left to the relay, which
+/// than at the relay's next round. Rows waiting together go out together, all in flight at once; the next batch does
+/// not wait for the previous one's confirms (up to <see cref="MaxBatchesInFlight"/> at once), so a row waits for its own
+/// confirm only. The confirmed rows are marked published in batches, off the publishing path. A row whose publish fails is left to the relay, which
 /// takes over rows older than <see cref="MessagingOptions.RelayGrace"/>: nothing depends on this worker alone.
 /// </summary>
 internal sealed partial class OutboxDispatchWorker(
@@ -53,19 +54,48 @@ internal sealed partial class OutboxDispatchWorker(
         await marking;
     }
 
+    /// <summary>
+    /// Batches publishing at once. Rows that arrive while all are waiting for confirms gather into the next batch; with
+    /// <see cref="MessagingOptions.RelayBatchSize"/> rows each they stay under the channel's limit of unconfirmed publishes.
+    /// </summary>
+    internal const int MaxBatchesInFlight = 4;
+
     private async Task DispatchAsync(CancellationToken stoppingToken)
     {
         var reader = queue.Reader;
         var batchSize = options.Value.RelayBatchSize;
-        var batch = new List<OutboxMessage>(batchSize);
-        while (await reader.WaitToReadAsync(stoppingToken))
+        using var slots = new SemaphoreSlim(MaxBatchesInFlight);
+        var inFlight = new List<Task>();
+        try
         {
-            batch.Clear();
-            while (batch.Count < batchSize && reader.TryRead(out var message))
+            while (await reader.WaitToReadAsync(stoppingToken))
             {
-                batch.Add(message);
+                await slots.WaitAsync(stoppingToken);
+                var batch = new List<OutboxMessage>();
+                while (batch.Count < batchSize && reader.TryRead(out var message))
+                {
+                    batch.Add(message);
+                }
+                inFlight.RemoveAll(task => task.IsCompleted);
+                inFlight.Add(PublishAndReleaseAsync(batch, slots, stoppingToken));
             }
+        }
+        finally
+        {
+            // Confirms still to come are recorded before the marks stop.
+            await Task.WhenAll(inFlight);
+        }
+    }
+
+    private async Task PublishAndReleaseAsync(List<OutboxMessage> batch, SemaphoreSlim slots, CancellationToken stoppingToken)
+    {
+        try
+        {
             await PublishBatchAsync(batch, stoppingToken);
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Shop.Deployment.Tests.Docker;
 
 /// <summary>

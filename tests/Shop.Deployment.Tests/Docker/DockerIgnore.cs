@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using Shop.Deployment.Tests.Infrastructure;
-
 namespace Shop.Deployment.Tests.Docker;
 
 /// <summary>The rules of a build context's .dockerignore: a path is left out when it or a folder above it matches; <c>!</c> takes a path back.</summary>

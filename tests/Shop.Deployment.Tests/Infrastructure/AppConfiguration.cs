@@ -1,7 +1,5 @@
 using System.Collections;
-using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Configuration;
 
 namespace Shop.Deployment.Tests.Infrastructure;
 

@@ -1,9 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Shop.Messaging.Inbox;
-using Shop.Orders.Extensions;
-using Shop.Payments.Extensions;
 
 namespace Shop.Deployment.Tests.Infrastructure;
 

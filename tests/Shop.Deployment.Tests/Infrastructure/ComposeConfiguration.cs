@@ -1,5 +1,3 @@
-using YamlDotNet.RepresentationModel;
-
 namespace Shop.Deployment.Tests.Infrastructure;
 
 /// <summary>The services of a compose file, read from the YAML that <c>docker-compose config</c> prints.</summary>

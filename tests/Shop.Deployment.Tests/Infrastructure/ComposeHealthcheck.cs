@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Shop.Deployment.Tests.Infrastructure;
 
 /// <summary>The HTTP endpoint a compose health check asks: <c>GET /health</c> over bash's /dev/tcp, or a wget/curl URL.</summary>

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Shop.Deployment.Tests.Infrastructure;
 
 /// <summary>Tells settings that carry a credential, by their name or by what their value holds.</summary>

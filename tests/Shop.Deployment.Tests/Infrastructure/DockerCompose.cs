@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Shop.Deployment.Tests.Infrastructure;
 
 /// <summary>Runs Debian's <c>docker-compose</c> (v1, needs no engine) against the repository's compose file.</summary>

@@ -1,7 +1,4 @@
-using System.Reflection;
 using Shop.Gateway.Configuration;
-using Shop.Orders.Extensions;
-using Shop.Payments.Extensions;
 
 namespace Shop.Deployment.Tests.Infrastructure;
 

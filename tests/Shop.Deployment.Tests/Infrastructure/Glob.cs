@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace Shop.Deployment.Tests.Infrastructure;
 
 /// <summary>Glob patterns as .dockerignore and .gitignore write them: <c>*</c>, <c>?</c> and <c>**</c> across folders.</summary>

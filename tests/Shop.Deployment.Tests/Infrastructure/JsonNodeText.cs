@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Shop.Deployment.Tests.Infrastructure;
 
 /// <summary>Reads a manifest value as text whatever its JSON type, so a check reports a mistyped value instead of throwing.</summary>

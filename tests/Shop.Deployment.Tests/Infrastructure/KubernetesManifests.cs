@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using YamlDotNet.RepresentationModel;
-
 namespace Shop.Deployment.Tests.Infrastructure;
 
 /// <summary>Every object of the Kubernetes manifests in deploy/, and the files kustomization.yaml applies.</summary>

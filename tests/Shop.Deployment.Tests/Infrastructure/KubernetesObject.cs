@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Shop.Deployment.Tests.Infrastructure;
 
 /// <summary>One document of a manifest file, as the JSON the API server would receive.</summary>

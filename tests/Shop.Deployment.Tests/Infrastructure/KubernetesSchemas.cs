@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Json.Schema;
 
 namespace Shop.Deployment.Tests.Infrastructure;

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Shop.Deployment.Tests.Infrastructure;
 
 /// <summary>What the manifests refer to among themselves: files in kustomization.yaml, images, selectors, ConfigMaps and Secrets.</summary>

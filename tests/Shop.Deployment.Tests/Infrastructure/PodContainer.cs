@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
-
 namespace Shop.Deployment.Tests.Infrastructure;
 
 /// <summary>The container of a Deployment's pod template, read with the ConfigMaps and Secrets it refers to.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Shop.Contracts;
-
 namespace Shop.Deployment.Tests.Infrastructure;
 
 /// <summary>

@@ -1,10 +1,5 @@
-using System.Text;
 using RabbitMQ.Client;
-using Shop.Contracts;
-using Shop.FaultTests.Infrastructure;
-using Shop.Messaging.RabbitMq;
 using Shop.Messaging;
-using Xunit.Abstractions;
 
 namespace Shop.FaultTests.Admin;
 

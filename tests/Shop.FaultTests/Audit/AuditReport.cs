@@ -1,6 +1,3 @@
-using System.Globalization;
-using Xunit.Abstractions;
-
 namespace Shop.FaultTests.Audit;
 
 /// <summary>The audit's figures, written to the test output and to a file under artifacts/ as they are gathered.</summary>

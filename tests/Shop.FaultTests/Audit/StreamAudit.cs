@@ -1,8 +1,3 @@
-using Shop.Contracts;
-using Shop.FaultTests.Infrastructure;
-using Shop.FaultTests.Traffic;
-using Shop.Messaging.RabbitMq;
-
 namespace Shop.FaultTests.Audit;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Shop.Contracts;
-using Shop.FaultTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace Shop.FaultTests.Cluster;
 
 /// <summary>
@@ -19,10 +14,9 @@ public sealed class ClusterFaultTests(RabbitMqCluster cluster, ITestOutputHelper
     [Fact]
     public async Task Killing_the_leader_of_the_order_queue_mid_stream_loses_nothing_and_the_node_rejoins()
     {
-        var system = await cluster.SharedSystemAsync();
-        await using var run = StreamRun.Start(system, output, "leader-sigkill");
+        await using var run = await StreamRun.StartAsync(cluster, output, "leader-sigkill");
         await using var restore = cluster.RestoreOnExit();
-        await run.CompletionsAsync(DateTimeOffset.MinValue, 30, "before the fault");
+        var system = run.System;
 
         var leader = await cluster.LeaderAsync(system.VirtualHost, OrderQueue);
         Assert.NotEqual(0, leader);
@@ -49,10 +43,9 @@ public sealed class ClusterFaultTests(RabbitMqCluster cluster, ITestOutputHelper
     [Fact]
     public async Task With_two_of_three_nodes_stopped_orders_are_accepted_and_held_and_drain_after_the_nodes_return()
     {
-        var system = await cluster.SharedSystemAsync();
-        await using var run = StreamRun.Start(system, output, "two-nodes-stopped");
+        await using var run = await StreamRun.StartAsync(cluster, output, "two-nodes-stopped");
         await using var restore = cluster.RestoreOnExit();
-        await run.CompletionsAsync(DateTimeOffset.MinValue, 30, "before the fault");
+        var system = run.System;
 
         var leader = await cluster.LeaderAsync(system.VirtualHost, OrderQueue);
         int[] stopped = [leader, RabbitMqCluster.Nodes.First(n => n != leader)];
@@ -88,10 +81,9 @@ public sealed class ClusterFaultTests(RabbitMqCluster cluster, ITestOutputHelper
     [Fact]
     public async Task Killing_the_node_the_apps_are_connected_to_moves_them_to_another_within_seconds()
     {
-        var system = await cluster.SharedSystemAsync();
-        await using var run = StreamRun.Start(system, output, "connected-node-sigkill");
+        await using var run = await StreamRun.StartAsync(cluster, output, "connected-node-sigkill");
         await using var restore = cluster.RestoreOnExit();
-        await run.CompletionsAsync(DateTimeOffset.MinValue, 30, "before the fault");
+        var system = run.System;
 
         string[] kinds = ["orders-publisher", "orders-consumer-", "payments-publisher", "payments-consumer-", "gateway-"];
         var before = await Eventually.UntilAsync(() => cluster.ConnectionsAsync(system.VirtualHost),

@@ -1,10 +1,3 @@
-using System.Text.Json;
-using Shop.Contracts;
-using Shop.FaultTests.Infrastructure;
-using Shop.FaultTests.Traffic;
-using Shop.Messaging;
-using Xunit.Abstractions;
-
 namespace Shop.FaultTests.Cluster;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using Shop.FaultTests.Infrastructure;
-using Shop.Messaging;
-
 namespace Shop.FaultTests.Cluster;
 
 /// <summary>

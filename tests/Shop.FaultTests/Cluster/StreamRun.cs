@@ -1,11 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using Shop.Contracts;
-using Shop.FaultTests.Audit;
-using Shop.FaultTests.Infrastructure;
-using Shop.FaultTests.Traffic;
-using Xunit.Abstractions;
-
 namespace Shop.FaultTests.Cluster;
 
 /// <summary>
@@ -32,10 +24,14 @@ public sealed class StreamRun : IAsyncDisposable
     public TrafficStream Stream { get; }
     public AuditReport Report { get; }
 
-    public static StreamRun Start(ProcessSystem system, ITestOutputHelper output, string name)
+    public ProcessSystem System => _system;
+
+    /// <summary>Starts the stream on the cluster's shared system and waits for 30 orders to complete before any fault.</summary>
+    public static async Task<StreamRun> StartAsync(RabbitMqCluster cluster, ITestOutputHelper output, string name)
     {
-        var run = new StreamRun(system, output, name);
+        var run = new StreamRun(await cluster.SharedSystemAsync(), output, name);
         run.Stream.Start();
+        await run.CompletionsAsync(DateTimeOffset.MinValue, 30, "before the fault");
         return run;
     }
 
@@ -75,11 +71,7 @@ public sealed class StreamRun : IAsyncDisposable
         var stoppedAt = DateTimeOffset.UtcNow;
         var audit = new SystemAudit(_system.OrdersDb, _system.PaymentsDb);
         var drain = Stopwatch.StartNew();
-        await Eventually.UntilAsync(
-            async () => await audit.BacklogAsync()
-                + await _system.Management.DepthAsync(_system.VirtualHost, ShopTopology.PaymentsOrderCreatedQueue)
-                + await _system.Management.DepthAsync(_system.VirtualHost, ShopTopology.OrdersPaymentResultsQueue),
-            backlog => backlog == 0, "the system to drain after the stream", Bound, retryProbeErrors: true);
+        await _system.WaitForDrainAsync(audit, Bound);
         Report.Line($"Stream stopped; drained {drain.Elapsed.TotalSeconds:0.0} s later");
 
         var completions = await _system.OrdersDb.QueryAsync(

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Shop.FaultTests.Hardening;
 
 /// <summary>One row of the hardening table: a hostile request and the 4xx statuses it may be answered with.</summary>

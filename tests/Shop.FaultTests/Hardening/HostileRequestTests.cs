@@ -1,10 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
-using Shop.FaultTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace Shop.FaultTests.Hardening;
 
 /// <summary>Hostile input through the gateway gets a 4xx problem, writes nothing, never hangs, and never stops valid traffic.</summary>

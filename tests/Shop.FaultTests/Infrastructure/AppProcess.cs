@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Shop.FaultTests.Infrastructure;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Shop.Messaging;
-
 namespace Shop.FaultTests.Infrastructure;
 
 /// <summary>Where a <see cref="ProcessSystem"/>'s apps find RabbitMQ: the suite's single node, or the nodes of a cluster.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Shop.Contracts;
-
 namespace Shop.FaultTests.Infrastructure;
 
 /// <summary>Duplicate deliveries (events already consumed, sent again with their own message id) and poison messages.</summary>

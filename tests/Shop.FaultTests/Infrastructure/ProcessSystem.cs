@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Shop.FaultTests.Infrastructure;
 
 /// <summary>
@@ -74,6 +72,14 @@ public sealed class ProcessSystem : IAsyncLifetime
         Http = new HttpClient { BaseAddress = Gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
     }
 
+    /// <summary>Waits until no outbox row is left unpublished and both consumer queues are empty.</summary>
+    public Task WaitForDrainAsync(SystemAudit audit, TimeSpan bound) =>
+        Eventually.UntilAsync(
+            async () => await audit.BacklogAsync()
+                + await Management.DepthAsync(VirtualHost, ShopTopology.PaymentsOrderCreatedQueue)
+                + await Management.DepthAsync(VirtualHost, ShopTopology.OrdersPaymentResultsQueue),
+            backlog => backlog == 0, "the system to drain after the stream", bound, retryProbeErrors: true);
+
     /// <summary>Starts a second Orders and Payments process beside the first: they consume and relay, the gateway keeps its routes.</summary>
     public async Task StartSecondInstancesAsync()
     {
@@ -92,19 +98,15 @@ public sealed class ProcessSystem : IAsyncLifetime
         }
     }
 
-    private async Task<AppProcess> StartOrdersAsync(string name, int port)
-    {
-        var app = Track(new AppProcess(name, FaultEnvironment.BuildOutput("functions-orders", "Shop.Orders.dll"), port,
-            FunctionAppArguments(port, $"--ConnectionStrings:Orders={_infrastructure.ConnectionString(OrdersDatabase, maxPoolSize: 30)}"), LogDirectory));
-        SetQueueType(app);
-        await app.StartAsync();
-        return app;
-    }
+    private Task<AppProcess> StartOrdersAsync(string name, int port) =>
+        StartFunctionAppAsync(name, port, "functions-orders", "Shop.Orders.dll", $"--ConnectionStrings:Orders={_infrastructure.ConnectionString(OrdersDatabase, maxPoolSize: 30)}");
 
-    private async Task<AppProcess> StartPaymentsAsync(string name, int port)
+    private Task<AppProcess> StartPaymentsAsync(string name, int port) =>
+        StartFunctionAppAsync(name, port, "functions-payments", "Shop.Payments.dll", $"--ConnectionStrings:Payments={_infrastructure.ConnectionString(PaymentsDatabase, maxPoolSize: 30)}");
+
+    private async Task<AppProcess> StartFunctionAppAsync(string name, int port, string project, string assembly, string database)
     {
-        var app = Track(new AppProcess(name, FaultEnvironment.BuildOutput("functions-payments", "Shop.Payments.dll"), port,
-            FunctionAppArguments(port, $"--ConnectionStrings:Payments={_infrastructure.ConnectionString(PaymentsDatabase, maxPoolSize: 30)}"), LogDirectory));
+        var app = Track(new AppProcess(name, FaultEnvironment.BuildOutput(project, assembly), port, FunctionAppArguments(port, database), LogDirectory));
         SetQueueType(app);
         await app.StartAsync();
         return app;

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Npgsql;
-
 namespace Shop.FaultTests.Infrastructure;
 
 /// <summary>Stops and starts the real broker and database server, and waits until they accept connections again.</summary>

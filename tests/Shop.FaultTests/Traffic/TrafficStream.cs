@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Shop.FaultTests.Traffic;
 
 /// <summary>

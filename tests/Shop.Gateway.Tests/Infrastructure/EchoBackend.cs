@@ -1,34 +1,14 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Shop.Gateway.Tests.Infrastructure;
 
 /// <summary>A real Kestrel app on a free loopback port standing in for Orders or Payments: it answers every request with what it received.</summary>
-internal sealed class EchoBackend : IAsyncDisposable
+internal sealed class EchoBackend(WebApplication started) : LoopbackApp(started)
 {
-    private readonly WebApplication _app;
-
-    private EchoBackend(WebApplication app, Uri address)
-    {
-        _app = app;
-        Address = address;
-    }
-
-    public Uri Address { get; }
-
     /// <summary>A request header the backend answers with as its Location header.</summary>
     public const string LocationHeader = "X-Echo-Location";
 
     public static async Task<EchoBackend> StartAsync(string service, TimeSpan responseDelay = default)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.Services.AddRoutingCore();
-
-        var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
+        var app = CreateEmpty();
         app.MapGet("/health", () => Results.Json(new { status = "Healthy" }));
         app.MapFallback("{**path}", async (HttpContext context) =>
         {
@@ -50,12 +30,6 @@ internal sealed class EchoBackend : IAsyncDisposable
         });
 
         await app.StartAsync();
-        return new EchoBackend(app, new Uri(app.Urls.Single()));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        return new EchoBackend(app);
     }
 }

@@ -1,20 +1,9 @@
-using System.Diagnostics;
-using Microsoft.AspNetCore.Builder;
-
 namespace Shop.Gateway.Tests.Infrastructure;
 
 /// <summary>The real gateway, started in-process on a free loopback port and pointed at the given backends.</summary>
-internal sealed class GatewayHost : IAsyncDisposable
+internal sealed class GatewayHost(WebApplication started, HttpClient http) : LoopbackApp(started)
 {
-    private readonly WebApplication _app;
-
-    private GatewayHost(WebApplication app, HttpClient client)
-    {
-        _app = app;
-        Client = client;
-    }
-
-    public HttpClient Client { get; }
+    public HttpClient Client => http;
 
     public static async Task<GatewayHost> StartAsync(Uri orders, Uri payments, params string[] settings)
     {
@@ -34,10 +23,9 @@ internal sealed class GatewayHost : IAsyncDisposable
         return new GatewayHost(app, client);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        http.Dispose();
+        await base.DisposeAsync();
     }
 }

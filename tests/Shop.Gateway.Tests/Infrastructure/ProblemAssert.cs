@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-
 namespace Shop.Gateway.Tests.Infrastructure;
 
 internal static class ProblemAssert
@@ -19,5 +16,13 @@ internal static class ProblemAssert
         Assert.Equal(instance, problem.GetProperty("instance").GetString());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("traceId").GetString()));
         return problem;
+    }
+
+    /// <summary>Checks the response is the problem the gateway answers when a service gave no answer, naming that service.</summary>
+    public static async Task IsServiceProblemAsync(HttpResponseMessage response, HttpStatusCode status, string instance, string service, string detail)
+    {
+        var problem = await IsProblemAsync(response, status, instance);
+        Assert.Equal(service, problem.GetProperty("service").GetString());
+        Assert.Contains(detail, problem.GetProperty("detail").GetString());
     }
 }

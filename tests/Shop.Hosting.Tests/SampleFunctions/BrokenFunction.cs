@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Shop.Hosting.Tests.SampleFunctions;
 
 public sealed class BrokenFunction

@@ -1,8 +1,3 @@
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Azure.Functions.Worker;
-using Npgsql;
-
 namespace Shop.Hosting.Tests.SampleFunctions;
 
 public sealed class DatabaseDownFunction

@@ -1,5 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-
 namespace Shop.Hosting.Tests.SampleFunctions;
 
 /// <summary>Fails its first run; the schedule must go on and run it again.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Microsoft.Azure.Functions.Worker;
-
 namespace Shop.Hosting.Tests.SampleFunctions;
 
 /// <summary>Signatures the development host must refuse at startup; nested, so assembly discovery (like the SDK) skips them.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-
 namespace Shop.Hosting.Tests.SampleFunctions;
 
 /// <summary>Due once a year, so a run during a test can only come from RunOnStartup.</summary>

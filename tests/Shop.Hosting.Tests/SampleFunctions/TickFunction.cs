@@ -1,5 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
-
 namespace Shop.Hosting.Tests.SampleFunctions;
 
 public sealed class TickFunction(TimerProbe probe)

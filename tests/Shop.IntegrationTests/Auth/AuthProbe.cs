@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.Auth;
 
 /// <summary>Requests with raw Authorization and X-User-ID values, and what the databases hold for a user.</summary>

@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Shop.IntegrationTests.Auth;
 

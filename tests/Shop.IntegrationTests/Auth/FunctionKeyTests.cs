@@ -1,13 +1,9 @@
-using System.Net;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.IntegrationTests.LiveStatus;
 using static Shop.IntegrationTests.Auth.AuthProbe;
 
 namespace Shop.IntegrationTests.Auth;
 
 /// <summary>Nobody goes around the gateway: the apps answer their HTTP functions only to a caller with the function key.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class FunctionKeyTests(ShopSystem system)
+public sealed class FunctionKeyTests(ShopSystem system) : ShopTests
 {
     public static TheoryData<string, string, string, string?> AppRoutes => new()
     {

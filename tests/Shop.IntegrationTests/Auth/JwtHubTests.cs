@@ -1,17 +1,10 @@
-using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
-using Shop.Gateway.LiveStatus;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.IntegrationTests.LiveStatus;
 using static Shop.IntegrationTests.Auth.AuthProbe;
 
 namespace Shop.IntegrationTests.Auth;
 
 /// <summary>The hub in Auth:Mode=Jwt: a connection is its token's user's, whatever ?userId= or X-User-ID say.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class JwtHubTests(ShopSystem system)
+public sealed class JwtHubTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task A_connection_receives_its_token_users_events_and_never_another_users_even_when_it_asks_for_them()
@@ -116,33 +109,6 @@ public sealed class JwtHubTests(ShopSystem system)
         return placed.GetProperty("id").GetGuid();
     }
 
-    private static async Task<Watcher> ConnectAsync(SecuredShop secured, string path, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions> configure)
-    {
-        var connection = new HubConnectionBuilder().WithUrl(new Uri(secured.Gateway.BaseAddress, path), configure).Build();
-        var watcher = new Watcher(connection);
-        await connection.StartAsync();
-        return watcher;
-    }
-
-    private sealed class Watcher : IAsyncDisposable
-    {
-        private readonly HubConnection _connection;
-        private readonly ConcurrentQueue<OrderStatusNotification> _received = new();
-
-        public Watcher(HubConnection connection)
-        {
-            _connection = connection;
-            _connection.On<OrderStatusNotification>(OrdersHub.StatusChangedMethod, _received.Enqueue);
-        }
-
-        public IReadOnlyList<OrderStatusNotification> Received => [.. _received];
-
-        public Task<OrderStatusNotification> WaitForAsync(Guid orderId, string status) =>
-            Eventually.UntilAsync(
-                () => Task.FromResult(_received.FirstOrDefault(n => n.OrderId == orderId && n.Status == status)),
-                notification => notification is not null,
-                $"{status} of order {orderId} to be pushed")!;
-
-        public ValueTask DisposeAsync() => _connection.DisposeAsync();
-    }
+    private static Task<LiveStatusClient> ConnectAsync(SecuredShop secured, string path, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions> configure) =>
+        LiveStatusClient.StartAsync(new HubConnectionBuilder().WithUrl(new Uri(secured.Gateway.BaseAddress, path), configure).Build());
 }

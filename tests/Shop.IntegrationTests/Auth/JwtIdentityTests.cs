@@ -1,6 +1,3 @@
-using System.Net;
-using Microsoft.IdentityModel.Tokens;
-using Shop.IntegrationTests.Infrastructure;
 using static Shop.IntegrationTests.Auth.AuthProbe;
 
 namespace Shop.IntegrationTests.Auth;
@@ -9,8 +6,7 @@ namespace Shop.IntegrationTests.Auth;
 /// Auth:Mode=Jwt through the real gateway to the real apps (which ask the gateway for their function key): only an
 /// accepted token names a user, the user is its subject and nothing the client writes elsewhere.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class JwtIdentityTests(ShopSystem system)
+public sealed class JwtIdentityTests(ShopSystem system) : ShopTests
 {
     public static TheoryData<string> RefusedTokens => new(
         "no Authorization header", "Bearer with no token", "garbage", "three garbage parts", "expired", "not yet valid",
@@ -149,8 +145,7 @@ public sealed class JwtIdentityTests(ShopSystem system)
     {
         var secured = await system.SecuredAsync();
         var a = ShopSystem.NewUserId();
-        var b = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(b, 40);
+        var b = await system.NewUserWithBalanceAsync(40);
         var bBefore = await SnapshotAsync(b);
         var path = how == "userId in the query" ? $"/payments/account/topup?userId={b}" : "/payments/account/topup";
         var json = how == "userId in the body" ? $"{{\"amount\":25,\"userId\":{b}}}" : "{\"amount\":25}";

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net.WebSockets;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.IntegrationTests.LiveStatus;
 using static Shop.IntegrationTests.Auth.AuthProbe;
 
 namespace Shop.IntegrationTests.Auth;
@@ -12,8 +7,7 @@ namespace Shop.IntegrationTests.Auth;
 /// (<c>?access_token=</c>, or the Authorization header) opens it; anything else closes at once with 4401 (no accepted
 /// token) or 4403 (not the owner, or a token naming no user) and the reason, and not one frame of the order.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class JwtOrderWebSocketTests(ShopSystem system)
+public sealed class JwtOrderWebSocketTests(ShopSystem system) : ShopTests
 {
     private const int NotAuthenticated = 4401;
     private const int Refused = 4403;

@@ -1,12 +1,9 @@
-using System.Net;
-using Shop.IntegrationTests.Infrastructure;
 using static Shop.IntegrationTests.Auth.AuthProbe;
 
 namespace Shop.IntegrationTests.Auth;
 
 /// <summary>The gateway's per-user and per-address budgets on the real system: 429 problem with Retry-After beyond them, nothing written.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class RateLimitTests(ShopSystem system)
+public sealed class RateLimitTests(ShopSystem system) : ShopTests
 {
     // Windows of a minute: a budget the test spends cannot refill before the test has seen the refusal.
     private const string Minute = "00:01:00";

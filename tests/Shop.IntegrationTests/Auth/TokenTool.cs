@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Reflection;
-using Shop.IntegrationTests.Browser;
 
 namespace Shop.IntegrationTests.Auth;
 

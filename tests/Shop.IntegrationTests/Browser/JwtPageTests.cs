@@ -1,46 +1,28 @@
-using System.Globalization;
 using Microsoft.Playwright;
 using Shop.IntegrationTests.Auth;
-using Shop.IntegrationTests.Infrastructure;
-using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Shop.IntegrationTests.Browser;
 
 /// <summary>The page in Debian's Chromium against a gateway in Auth:Mode=Jwt (dev tokens on) in front of apps that ask for the function key.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
+public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : ShopTests, IAsyncLifetime
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
-
     private SecuredShop _secured = null!;
-    private StaticSiteServer _site = null!;
-    private AppInstance _gateway = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private PageHarness _harness = null!;
     private IPage _page = null!;
 
     public async Task InitializeAsync()
     {
         _secured = await system.SecuredAsync();
-        _site = await StaticSiteServer.StartAsync();
-        _gateway = await _secured.StartGatewayAsync(system, "--Auth:DevTokens=true", $"--Gateway:AllowedOrigins:0={_site.Origin}");
-        _site.GatewayUrl = _gateway.BaseAddress;
-
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
-        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 1000 } });
-        _page.Console += (_, message) => output.WriteLine($"[browser {message.Type}] {message.Text}");
-        SetDefaultExpectTimeout(20_000);
+        _harness = await PageHarness.StartShopPageAsync(allowedOrigin => _secured.StartGatewayAsync(system, "--Auth:DevTokens=true", allowedOrigin), output);
+        _page = await _harness.Browser.NewPageAsync(new ViewportSize { Width = 1200, Height = 1000 });
     }
 
     [Fact]
     public async Task The_page_signs_in_tops_up_places_an_order_and_sees_it_paid_live()
     {
         var user = ShopSystem.NewUserId();
-        await _page.GotoAsync(_site.Origin + "/");
+        await _page.GotoAsync(_harness.Site.Origin + "/");
         await Expect(_page.Locator("#auth-mode")).ToHaveAttributeAsync("data-mode", "Jwt");
         await Expect(_page.Locator("#use-user")).ToHaveTextAsync("Sign in");
         await Expect(_page.Locator("#hub-state")).ToHaveAttributeAsync("data-state", "offline");
@@ -51,11 +33,7 @@ public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : 
         await Expect(_page.Locator("#hub-state")).ToHaveAttributeAsync("data-state", "live");
         await Expect(_page.Locator("#log").GetByText($"Live status on for user {user}.")).ToHaveCountAsync(1);
 
-        await _page.ClickAsync("#create-account");
-        await Expect(_page.Locator("#balance")).ToHaveTextAsync("0");
-        await _page.FillAsync("#topup-amount", "500");
-        await _page.ClickAsync("#topup");
-        await Expect(_page.Locator("#balance")).ToHaveTextAsync("500");
+        await _page.CreateAccountAndTopUpAsync(500);
         await _page.FillAsync("#order-amount", "200");
         await _page.ClickAsync("#place-order");
 
@@ -72,9 +50,8 @@ public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : 
     [Fact]
     public async Task A_pasted_token_is_used_and_a_refused_one_is_shown_in_plain_words()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 42);
-        await _page.GotoAsync(_site.Origin + "/");
+        var user = await system.NewUserWithBalanceAsync(42);
+        await _page.GotoAsync(_harness.Site.Origin + "/");
         await Expect(_page.Locator("#token-form")).ToBeVisibleAsync();
 
         var (exit, printed, error) = await TokenTool.RunAsync("token", "--user", user.ToString(CultureInfo.InvariantCulture), "--key", _secured.SigningKey);
@@ -91,11 +68,5 @@ public sealed class JwtPageTests(ShopSystem system, ITestOutputHelper output) : 
         await Expect(_page.Locator("#log .entry.error").Filter(new() { HasText = "Not signed in: The token expired at" })).Not.ToHaveCountAsync(0);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.CloseAsync();
-        _playwright.Dispose();
-        await _gateway.StopAsync();
-        await _site.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
 }

@@ -1,11 +1,4 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using Shop.IntegrationTests.Infrastructure;
-using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Shop.IntegrationTests.Browser;
@@ -15,48 +8,26 @@ namespace Shop.IntegrationTests.Browser;
 /// token on fetch and as <c>?access_token=</c> on <c>new WebSocket('ws://localhost:PORT/ws/orders/' + id)</c> (a browser
 /// cannot set headers on a WebSocket), and sees PAID; the same socket without the token is closed with 4401 and the reason.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class JwtSocketPageTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
+public sealed class JwtSocketPageTests(ShopSystem system, ITestOutputHelper output) : ShopTests, IAsyncLifetime
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
-
     private readonly int _socketPort = FreePort.Next();
     private readonly long _user = ShopSystem.NewUserId();
-    private WebApplication _site = null!;
-    private string _siteOrigin = null!;
-    private AppInstance _gateway = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private PageHarness _harness = null!;
 
     public async Task InitializeAsync()
     {
         var secured = await system.SecuredAsync();
-        var sitePort = FreePort.Next();
-        _siteOrigin = $"http://localhost:{sitePort}";
-        _gateway = await secured.StartGatewayAsync(system, "--Auth:DevTokens=true", $"--Gateway:AllowedOrigins:0={_siteOrigin}", $"--OrderWebSocket:Port={_socketPort}");
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{sitePort}");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        _site = builder.Build();
-        var page = Page(_gateway.BaseAddress.Port, _socketPort, _user);
-        _site.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
-        await _site.StartAsync();
-
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
-        SetDefaultExpectTimeout(20_000);
+        _harness = await PageHarness.StartOwnPageAsync(
+            allowedOrigin => secured.StartGatewayAsync(system, "--Auth:DevTokens=true", allowedOrigin, $"--OrderWebSocket:Port={_socketPort}"),
+            gateway => Page(gateway.BaseAddress.Port, _socketPort, _user), output);
     }
 
     [Fact]
     public async Task The_page_sees_paid_over_the_socket_with_its_token_and_is_refused_without_it()
     {
-        await LiveStatus.LiveStatusClient.WaitForFeedAsync(_gateway);
-        var page = await _browser.NewPageAsync();
-        page.Console += (_, message) => output.WriteLine($"[browser {message.Type}] {message.Text}");
-        await page.GotoAsync(_siteOrigin + "/");
+        await LiveStatusClient.WaitForFeedAsync(_harness.Gateway);
+        var page = await _harness.Browser.NewPageAsync();
+        await page.GotoAsync(_harness.Site.Origin + "/");
 
         await page.ClickAsync("#btnSignIn");
         await Expect(page.Locator("#log")).ToContainTextAsync("Signed in");
@@ -73,14 +44,7 @@ public sealed class JwtSocketPageTests(ShopSystem system, ITestOutputHelper outp
         output.WriteLine(await log.InnerTextAsync());
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.CloseAsync();
-        _playwright.Dispose();
-        await _gateway.StopAsync();
-        await _site.StopAsync();
-        await _site.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     // The original page's shape (fixed URLs, plain fetch, one WebSocket per order), plus a dev token from the gateway.
     private static string Page(int gatewayPort, int socketPort, long user) => $$"""

@@ -1,12 +1,4 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Testing;
-using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Shop.IntegrationTests.Browser;
@@ -15,47 +7,22 @@ namespace Shop.IntegrationTests.Browser;
 /// A page written as the original system's: plain fetch to the gateway, then <c>new WebSocket('ws://localhost:PORT/ws/orders/' + id)</c>
 /// on the WebSocket port of its own (8001 in the original; a free port here), served from another origin, in Chromium.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class OriginalPageTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
+public sealed class OriginalPageTests(ShopSystem system, ITestOutputHelper output) : ShopTests, IAsyncLifetime
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
-
     private readonly int _socketPort = FreePort.Next();
     private readonly long _user = ShopSystem.NewUserId();
-    private WebApplication _site = null!;
-    private string _siteOrigin = null!;
-    private AppInstance _gateway = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private PageHarness _harness = null!;
 
-    public async Task InitializeAsync()
-    {
-        var sitePort = FreePort.Next();
-        _siteOrigin = $"http://localhost:{sitePort}";
-        _gateway = await system.StartGatewayAsync(system.Orders.BaseAddress, system.Payments.BaseAddress,
-            $"--Gateway:AllowedOrigins:0={_siteOrigin}", $"--OrderWebSocket:Port={_socketPort}");
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{sitePort}");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        _site = builder.Build();
-        var page = Page(_gateway.BaseAddress.Port, _socketPort, _user);
-        _site.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
-        await _site.StartAsync();
-
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
-        SetDefaultExpectTimeout(20_000);
-    }
+    public async Task InitializeAsync() =>
+        _harness = await PageHarness.StartOwnPageAsync(
+            allowedOrigin => system.StartGatewayAsync(system.Orders.BaseAddress, system.Payments.BaseAddress, allowedOrigin, $"--OrderWebSocket:Port={_socketPort}"),
+            gateway => Page(gateway.BaseAddress.Port, _socketPort, _user), output);
 
     [Fact]
     public async Task The_original_page_sees_paid_arrive_over_its_websocket()
     {
-        var page = await _browser.NewPageAsync();
-        page.Console += (_, message) => output.WriteLine($"[browser {message.Type}] {message.Text}");
-        await page.GotoAsync(_siteOrigin + "/");
+        var page = await _harness.Browser.NewPageAsync();
+        await page.GotoAsync(_harness.Site.Origin + "/");
 
         await page.FillAsync("#topupAmount", "100");
         await page.ClickAsync("#btnTopup");
@@ -83,14 +50,7 @@ public sealed class OriginalPageTests(ShopSystem system, ITestOutputHelper outpu
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.CloseAsync();
-        _playwright.Dispose();
-        await _gateway.StopAsync();
-        await _site.StopAsync();
-        await _site.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     // Written the way the original system's index.html is: fixed URLs, plain fetch, one WebSocket per order.
     private static string Page(int gatewayPort, int socketPort, long user) => $$"""

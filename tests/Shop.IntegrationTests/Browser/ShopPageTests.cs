@@ -1,47 +1,19 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Shop.Api.Admission;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Orders.Admission;
-using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Shop.IntegrationTests.Browser;
 
 /// <summary>The web page in Debian's Chromium, against the real system through a gateway that allows the page's origin.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) : ShopTests, IAsyncLifetime
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
-
-    private StaticSiteServer _site = null!;
-    private AppInstance _gateway = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private PageHarness _harness = null!;
     private IPage _page = null!;
 
     public async Task InitializeAsync()
     {
-        _site = await StaticSiteServer.StartAsync();
-        _gateway = await system.StartGatewayAsync(system.Orders.BaseAddress, system.Payments.BaseAddress, $"--Gateway:AllowedOrigins:0={_site.Origin}");
-        _site.GatewayUrl = _gateway.BaseAddress;
-
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArgs,
-        });
-        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 1000 } });
-        _page.Console += (_, message) => output.WriteLine($"[browser {message.Type}] {message.Text}");
-        SetDefaultExpectTimeout(20_000);
+        _harness = await PageHarness.StartShopPageAsync(
+            allowedOrigin => system.StartGatewayAsync(system.Orders.BaseAddress, system.Payments.BaseAddress, allowedOrigin), output);
+        _page = await _harness.Browser.NewPageAsync(new ViewportSize { Width = 1200, Height = 1000 });
     }
 
     [Fact]
@@ -50,11 +22,7 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
         var user = ShopSystem.NewUserId();
         await OpenAsUserAsync(user);
 
-        await _page.ClickAsync("#create-account");
-        await Expect(_page.Locator("#balance")).ToHaveTextAsync("0");
-        await _page.FillAsync("#topup-amount", "500");
-        await _page.ClickAsync("#topup");
-        await Expect(_page.Locator("#balance")).ToHaveTextAsync("500");
+        await _page.CreateAccountAndTopUpAsync(500);
 
         await _page.FillAsync("#order-amount", "200");
         await _page.ClickAsync("#place-order");
@@ -91,8 +59,7 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
     public async Task Median_time_from_place_order_click_to_paid_badge_over_20_orders()
     {
         const int orders = 20;
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, orders * 10);
+        var user = await system.NewUserWithBalanceAsync(orders * 10);
         await OpenAsUserAsync(user);
         await _page.FillAsync("#order-amount", "10");
         var placeOrder = _page.Locator("#place-order");
@@ -127,8 +94,7 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
     [Fact]
     public async Task An_order_placed_here_shows_page_and_server_steps_in_its_timeline_and_one_read_over_rest_only_server_steps()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         var elsewhere = await system.Client.PlaceOrderAsync(user, 30);
         await system.Client.WaitForFinalStatusAsync(user, elsewhere.Id);
         await OpenAsUserAsync(user);
@@ -198,13 +164,13 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
         await system.Payments.StopAsync();
         try
         {
-            var before = await FreshPendingAsync(system.Orders.Services.GetRequiredService<PendingOrdersGauge>());
+            var before = await system.Orders.Services.GetRequiredService<PendingOrdersGauge>().FreshReadingAsync();
             await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options => options.MaxBacklog = (int)before + 1));
             await _page.FillAsync("#order-amount", "30");
             await _page.ClickAsync("#place-order");
             await Expect(Badges("PENDING")).ToHaveCountAsync(1);
             var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
-            await Eventually.UntilAsync(() => FreshPendingAsync(gauge), n => n >= before + 1, "the pending order to be counted");
+            await Eventually.UntilAsync(() => gauge.FreshReadingAsync(), n => n >= before + 1, "the pending order to be counted");
 
             await _page.FillAsync("#order-amount", "40");
             await _page.ClickAsync("#place-order");
@@ -222,13 +188,6 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
         }
     }
 
-    private static async Task<long> FreshPendingAsync(PendingOrdersGauge gauge)
-    {
-        var after = gauge.Samples + 1;
-        await Eventually.UntilAsync(() => Task.FromResult(gauge.Samples), n => n > after && gauge.Current is not null, "a fresh pending-orders reading");
-        return gauge.Current!.Value;
-    }
-
     private ILocator Badges(string status) => _page.Locator($"#orders tbody .badge[data-status={status}]");
 
     private ILocator Step(string orderId, string step) => _page.Locator($"#orders tr[data-timeline-of='{orderId}'] li[data-step={step}]");
@@ -237,18 +196,12 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
 
     private async Task OpenAsUserAsync(long user)
     {
-        await _page.GotoAsync(_site.Origin + "/");
+        await _page.GotoAsync(_harness.Site.Origin + "/");
         await Expect(_page.Locator("#hub-state")).ToHaveAttributeAsync("data-state", "live");
         await _page.FillAsync("#user-id", user.ToString(CultureInfo.InvariantCulture));
         await _page.ClickAsync("#use-user");
         await Expect(_page.Locator("#log").GetByText($"Live status on for user {user}.")).ToHaveCountAsync(1);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _browser.CloseAsync();
-        _playwright.Dispose();
-        await _gateway.StopAsync();
-        await _site.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
 }

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
-
 namespace Shop.IntegrationTests.Browser;
 
 /// <summary>The page needs no build and no CDN: the pinned SignalR client is vendored into public/vendor/.</summary>

@@ -1,41 +1,22 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Logging;
 
 namespace Shop.IntegrationTests.Browser;
 
 /// <summary>
-/// Serves static-site/public on a free loopback port, as nginx does, except config.js: that one points the page
-/// at the test's gateway.
+/// A site on an origin of its own, as nginx serves the page on :8080: static-site/public on a free loopback port, except
+/// config.js, which points the page at the test's gateway (<see cref="StartAsync"/>); or one page of the test's own
+/// (<see cref="ServePageAsync"/>).
 /// </summary>
-public sealed class StaticSiteServer : IAsyncDisposable
+public sealed class StaticSiteServer(AppInstance site, string origin) : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-
-    private StaticSiteServer(WebApplication app, string origin)
-    {
-        _app = app;
-        Origin = origin;
-    }
-
     /// <summary>The site's origin (scheme, host and port), which the gateway must allow for CORS.</summary>
-    public string Origin { get; }
+    public string Origin => origin;
 
     public Uri? GatewayUrl { get; set; }
 
     public static async Task<StaticSiteServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = builder.Build();
+        var app = Build(port: 0);
         StaticSiteServer? server = null;
         var files = new PhysicalFileProvider(RepositoryPaths.StaticSite);
 
@@ -53,15 +34,26 @@ public sealed class StaticSiteServer : IAsyncDisposable
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
 
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        server = new StaticSiteServer(app, new Uri(address).GetLeftPart(UriPartial.Authority));
+        var instance = await AppInstance.StartAsync(app);
+        server = new StaticSiteServer(instance, instance.BaseAddress.GetLeftPart(UriPartial.Authority));
         return server;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Serves <paramref name="page"/> at / on 127.0.0.1:<paramref name="port"/>, as the origin http://localhost:<paramref name="port"/>.</summary>
+    public static async Task<StaticSiteServer> ServePageAsync(int port, string page)
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        var app = Build(port);
+        app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
+        return new StaticSiteServer(await AppInstance.StartAsync(app), $"http://localhost:{port}");
+    }
+
+    public ValueTask DisposeAsync() => site.DisposeAsync();
+
+    private static WebApplication Build(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        return builder.Build();
     }
 }

@@ -1,29 +1,20 @@
-using System.Net;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Shop.Api.Admission;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Orders.Admission;
-
 namespace Shop.IntegrationTests.Contract;
 
 /// <summary>
 /// With its backlog at the bound, the shop refuses new orders at once with 503 and Retry-After, and writes nothing
 /// (docs/architecture.md, I17).
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class AdmissionTests(ShopSystem system)
+public sealed class AdmissionTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task An_order_beyond_the_backlog_bound_is_refused_with_503_and_Retry_After_and_writes_nothing()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 1000);
+        var user = await system.NewUserWithBalanceAsync(1000);
         // Payments away: accepted orders stay pending, so the backlog grows with each order placed here.
         await system.Payments.StopAsync();
         try
         {
-            var before = await FreshReadingAsync(system.Orders.Services.GetRequiredService<PendingOrdersGauge>());
+            var before = await system.Orders.Services.GetRequiredService<PendingOrdersGauge>().FreshReadingAsync();
             await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options => options.MaxBacklog = (int)before + 2));
             var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
 
@@ -32,7 +23,7 @@ public sealed class AdmissionTests(ShopSystem system)
             HttpResponseMessage? refused = null;
             for (var i = 0; i < 20 && refused is null; i++)
             {
-                await FreshReadingAsync(gauge);
+                await gauge.FreshReadingAsync();
                 var response = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":10}", idempotencyKey: $"admission-{i}");
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
@@ -74,13 +65,5 @@ public sealed class AdmissionTests(ShopSystem system)
             await system.ReplaceOrdersAsync();
             await system.ReplacePaymentsAsync();
         }
-    }
-
-    /// <summary>Waits for a measurement that began after this call, and returns it.</summary>
-    private static async Task<long> FreshReadingAsync(PendingOrdersGauge gauge)
-    {
-        var after = gauge.Samples + 1;
-        await Eventually.UntilAsync(() => Task.FromResult(gauge.Samples), n => n > after && gauge.Current is not null, "a fresh pending-orders reading");
-        return gauge.Current!.Value;
     }
 }

@@ -1,12 +1,7 @@
-using System.Net;
-using System.Text.Json;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.Contract;
 
 /// <summary>Bad input gets a 4xx problem with a clear detail and writes nothing (docs/architecture.md, I16).</summary>
-[Collection(ShopCollection.Name)]
-public sealed class BadInputTests(ShopSystem system)
+public sealed class BadInputTests(ShopSystem system) : ShopTests
 {
     private const string Json = "application/json";
 

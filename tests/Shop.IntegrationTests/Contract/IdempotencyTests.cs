@@ -1,14 +1,10 @@
-using System.Net;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.Contract;
 
 /// <summary>
 /// A POST repeated with the same Idempotency-Key returns the first result and applies once; each user's keys are their
 /// own (docs/architecture.md, I15).
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class IdempotencyTests(ShopSystem system)
+public sealed class IdempotencyTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Repeated_order_with_the_same_key_returns_the_first_order_and_creates_one()

@@ -1,10 +1,8 @@
 using System.Net.Http.Json;
-using Shop.IntegrationTests.Infrastructure;
 
 namespace Shop.IntegrationTests.Contract;
 
-[Collection(ShopCollection.Name)]
-public sealed class OrderListTests(ShopSystem system)
+public sealed class OrderListTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Orders_are_listed_newest_first_in_pages_joined_by_the_cursor()

@@ -1,19 +1,12 @@
-using System.Net;
-using System.Text.Json;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.Contract;
 
 /// <summary>An order read over REST says when Payments charged or refused it (<c>paymentAt</c>), the page's timeline.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class PaymentTimeTests(ShopSystem system)
+public sealed class PaymentTimeTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Paid_and_failed_orders_carry_a_payment_time_between_creation_and_final_status()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
 
         var paid = await system.Client.WaitForFinalStatusAsync(user, (await system.Client.PlaceOrderAsync(user, 60)).Id);
         var failed = await system.Client.WaitForFinalStatusAsync(user, (await system.Client.PlaceOrderAsync(user, 60)).Id);

@@ -1,30 +1,19 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Shop.IntegrationTests.Browser;
-using Shop.IntegrationTests.Infrastructure;
-using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Shop.IntegrationTests.Docs;
 
 /// <summary>Swagger UI at /orders/docs and /payments/docs, loaded through the gateway in Chromium, with a try-it-out call.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class ApiDocsBrowserTests(ShopSystem system, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ApiDocsBrowserTests(ShopSystem system, ITestOutputHelper output) : ShopTests, IAsyncLifetime
 {
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
-
     private readonly List<string> _requests = [];
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private ChromiumBrowser _browser = null!;
     private IPage _page = null!;
 
     public async Task InitializeAsync()
     {
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
-        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1100 } });
+        _browser = await ChromiumBrowser.LaunchAsync(output);
+        _page = await _browser.NewPageAsync(new ViewportSize { Width = 1280, Height = 1100 });
         _page.Request += (_, request) =>
         {
             lock (_requests)
@@ -32,8 +21,6 @@ public sealed class ApiDocsBrowserTests(ShopSystem system, ITestOutputHelper out
                 _requests.Add(request.Url);
             }
         };
-        _page.Console += (_, message) => output.WriteLine($"[browser {message.Type}] {message.Text}");
-        SetDefaultExpectTimeout(20_000);
     }
 
     [Theory]
@@ -98,6 +85,5 @@ public sealed class ApiDocsBrowserTests(ShopSystem system, ITestOutputHelper out
     public async Task DisposeAsync()
     {
         await _browser.DisposeAsync();
-        _playwright.Dispose();
     }
 }

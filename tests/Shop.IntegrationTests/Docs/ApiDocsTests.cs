@@ -1,9 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Shop.IntegrationTests.Browser;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.Docs;
 
 /// <summary>
@@ -12,8 +6,7 @@ namespace Shop.IntegrationTests.Docs;
 /// "Docs"), the catch-all RouteFallback (it answers what no route takes) nor the internal routes (internal/*, which the
 /// gateway refuses from outside).
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed partial class ApiDocsTests(ShopSystem system)
+public sealed partial class ApiDocsTests(ShopSystem system) : ShopTests
 {
     [Theory]
     [InlineData("orders", "functions-orders")]

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Shop.IntegrationTests.Infrastructure;
 
 /// <summary>One running app (a function app on the development host, or the gateway) on a free loopback port.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Shop.Messaging.Inbox;
-
 namespace Shop.IntegrationTests.Infrastructure;
 
 internal static class FaultInjection

@@ -1,6 +1,3 @@
-using Shop.Messaging;
-using Shop.Messaging.Inbox;
-
 namespace Shop.IntegrationTests.Infrastructure;
 
 /// <summary>Wraps the real inbox unit of work to inject a fault around it: before it runs, or after it committed.</summary>

@@ -1,9 +1,3 @@
-using Shop.Messaging.RabbitMq;
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
-using Shop.Messaging;
-
 namespace Shop.IntegrationTests.Infrastructure;
 
 /// <summary>

@@ -1,14 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Npgsql;
-using Shop.Contracts;
-using Shop.Messaging;
-using Shop.Orders.Data;
-using Shop.Orders.Extensions;
-using Shop.Persistence;
-
 namespace Shop.IntegrationTests.Infrastructure;
 
 /// <summary>

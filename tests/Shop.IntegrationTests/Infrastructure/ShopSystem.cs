@@ -1,10 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Npgsql;
-using RabbitMQ.Client;
-using Shop.Gateway;
 using Shop.Hosting;
-using Shop.Orders.Extensions;
 using Shop.Payments.Extensions;
 
 namespace Shop.IntegrationTests.Infrastructure;
@@ -45,6 +39,24 @@ public sealed class ShopSystem : IAsyncLifetime
 
     /// <summary>A user id no other test has used.</summary>
     public static long NewUserId() => Interlocked.Increment(ref _nextUserId);
+
+    /// <summary>A new user (<see cref="NewUserId"/>) whose account was topped up with <paramref name="balance"/>.</summary>
+    public async Task<long> NewUserWithBalanceAsync(long balance)
+    {
+        var user = NewUserId();
+        await Client.TopUpAsync(user, balance);
+        return user;
+    }
+
+    /// <summary>An order of a new user with <paramref name="balance"/>, placed for <paramref name="amount"/> and waited for until PAID.</summary>
+    public async Task<(long User, OrderDto Paid)> PlacePaidOrderAsync(long balance, long amount)
+    {
+        var user = await NewUserWithBalanceAsync(balance);
+        var order = await Client.PlaceOrderAsync(user, amount);
+        var final = await Client.WaitForFinalStatusAsync(user, order.Id);
+        Assert.Equal("PAID", final.Status);
+        return (user, final);
+    }
 
     public async Task InitializeAsync()
     {

@@ -1,6 +1,3 @@
-using Shop.Messaging;
-using Shop.Messaging.RabbitMq;
-
 namespace Shop.IntegrationTests.Infrastructure;
 
 /// <summary>Where the real PostgreSQL and RabbitMQ of the tests run (scripts/infra.sh starts them on 127.0.0.1).</summary>

@@ -1,11 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.Outbox;
-using Shop.Orders.Data;
-using Shop.Orders.Domain;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>
@@ -13,8 +5,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// (<see cref="DatabaseFault"/>) inside the handlers' own writes, so the tests hold whatever code writes the rows.
 /// Invariant I1 of docs/architecture.md.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class AtomicOutboxTests(ShopSystem system)
+public sealed class AtomicOutboxTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Created_order_and_its_OrderCreated_row_commit_together()
@@ -99,8 +90,7 @@ public sealed class AtomicOutboxTests(ShopSystem system)
     [Fact]
     public async Task A_charge_and_its_payment_result_commit_together_or_not_at_all()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         // Payments' PaymentCompleted row fails (transiently, so the consumer retries): the debit and the charge must not stay.
         await using var fault = await DatabaseFault.InstallAsync(system.PaymentsDb, "outbox_messages", $"(NEW.payload->>'userId')::bigint = {user}");
 
@@ -123,8 +113,7 @@ public sealed class AtomicOutboxTests(ShopSystem system)
     [Fact]
     public async Task An_order_status_and_its_OrderStatusChanged_row_commit_together_or_not_at_all()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         await using var fault = await DatabaseFault.InstallAsync(system.OrdersDb, "outbox_messages",
             $"NEW.type = 'OrderStatusChanged' AND (NEW.payload->>'userId')::bigint = {user}");
 

@@ -1,10 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
-using Shop.Payments.Data;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>
@@ -14,8 +7,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// of the backlog sits in its consumer, so the batches are the ones the test means.
 /// Invariants I7, I8, I10 and I11 of docs/architecture.md.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class BatchTests(ShopSystem system)
+public sealed class BatchTests(ShopSystem system) : ShopTests, IAsyncLifetime
 {
     private const string Queue = ShopTopology.PaymentsOrderCreatedQueue;
     private const string DeadLetterQueue = Queue + ShopTopology.DeadLetterSuffix;
@@ -27,29 +19,21 @@ public sealed class BatchTests(ShopSystem system)
     public async Task Twenty_orders_of_a_user_whose_balance_covers_seven_end_seven_paid_thirteen_failed_and_balance_zero(int batchSize)
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 70);
-        var fault = new InboxFault { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
-        try
-        {
-            var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 20, amount: 10);
-            await StartGatedPaymentsAsync(fault, batchSize, probe, backlog: 20);
+        var user = await system.NewUserWithBalanceAsync(70);
+        var fault = GatedFault();
+        var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 20, amount: 10);
+        await StartGatedPaymentsAsync(fault, batchSize, probe, backlog: 20);
 
-            var finals = await Task.WhenAll(orders.Select(id => system.Client.WaitForFinalStatusAsync(user, id)));
+        var finals = await Task.WhenAll(orders.Select(id => system.Client.WaitForFinalStatusAsync(user, id)));
 
-            Assert.Equal(7, finals.Count(o => o.Status == "PAID"));
-            Assert.Equal(13, finals.Count(o => o.Status == "FAILED" && o.Reason == PaymentFailureReasons.InsufficientFunds));
-            Assert.Equal(0, (await system.Client.GetBalanceAsync(user)).Balance);
-            Assert.Equal(7, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE user_id = $1 AND kind = 'charge'", user));
-            // The batches were the configured ones: after the first, the buffered backlog in chunks of the batch size.
-            var batches = fault.Batches.Select(b => b.Count).ToList();
-            Assert.Equal(20, batches.Sum());
-            Assert.Equal(Chunks(20 - batches[0], batchSize), batches.Skip(1));
-        }
-        finally
-        {
-            await system.ReplacePaymentsAsync();
-        }
+        Assert.Equal(7, finals.Count(o => o.Status == "PAID"));
+        Assert.Equal(13, finals.Count(o => o.Status == "FAILED" && o.Reason == PaymentFailureReasons.InsufficientFunds));
+        Assert.Equal(0, (await system.Client.GetBalanceAsync(user)).Balance);
+        Assert.Equal(7, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE user_id = $1 AND kind = 'charge'", user));
+        // The batches were the configured ones: after the first, the buffered backlog in chunks of the batch size.
+        var batches = fault.Batches.Select(b => b.Count).ToList();
+        Assert.Equal(20, batches.Sum());
+        Assert.Equal(Chunks(20 - batches[0], batchSize), batches.Skip(1));
     }
 
     [Fact]
@@ -57,47 +41,41 @@ public sealed class BatchTests(ShopSystem system)
     {
         using var probe = new MessagingProbe();
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
-        var fault = new InboxFault { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var user = await system.NewUserWithBalanceAsync(100);
+        var fault = GatedFault();
         var duplicatesBefore = probe.Consumed(Queue, MessagingMetrics.OutcomeDuplicate);
-        try
+        var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 3, amount: 10);
+        var messages = await Task.WhenAll(orders.Select(OrderCreatedRowAsync));
+
+        async Task RepeatAsync(params int[] indexes)
         {
-            var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 3, amount: 10);
-            var messages = await Task.WhenAll(orders.Select(OrderCreatedRowAsync));
-            // Behind the three originals: the first twice more and the second once more, with their own message ids.
-            foreach (var index in new[] { 0, 0, 1 })
+            foreach (var index in indexes)
             {
                 await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated), messages[index].Payload,
                     messages[index].Id, orders[index]);
-            }
-            await StartGatedPaymentsAsync(fault, batchSize: 64, probe, backlog: 6);
-
-            foreach (var order in orders)
-            {
-                Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order)).Status);
-            }
-            await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDuplicate, duplicatesBefore + 3);
-            Assert.Contains(fault.Batches, batch => batch.Count != batch.Distinct().Count());
-
-            // A later batch repeats two of them again.
-            foreach (var index in new[] { 2, 0 })
-            {
-                await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated), messages[index].Payload,
-                    messages[index].Id, orders[index]);
-            }
-            await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDuplicate, duplicatesBefore + 5);
-
-            Assert.Equal(70, (await system.Client.GetBalanceAsync(user)).Balance);
-            foreach (var (order, message) in orders.Zip(messages))
-            {
-                Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order));
-                Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", message.Id));
             }
         }
-        finally
+
+        // Behind the three originals: the first twice more and the second once more, with their own message ids.
+        await RepeatAsync(0, 0, 1);
+        await StartGatedPaymentsAsync(fault, batchSize: 64, probe, backlog: 6);
+
+        foreach (var order in orders)
         {
-            await system.ReplacePaymentsAsync();
+            Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order)).Status);
+        }
+        await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDuplicate, duplicatesBefore + 3);
+        Assert.Contains(fault.Batches, batch => batch.Count != batch.Distinct().Count());
+
+        // A later batch repeats two of them again.
+        await RepeatAsync(2, 0);
+        await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDuplicate, duplicatesBefore + 5);
+
+        Assert.Equal(70, (await system.Client.GetBalanceAsync(user)).Balance);
+        foreach (var (order, message) in orders.Zip(messages))
+        {
+            Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order));
+            Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", message.Id));
         }
     }
 
@@ -107,77 +85,71 @@ public sealed class BatchTests(ShopSystem system)
         using var probe = new MessagingProbe();
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         await broker.DrainAsync(DeadLetterQueue);
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 50);
-        var fault = new InboxFault { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var user = await system.NewUserWithBalanceAsync(50);
+        var fault = GatedFault();
         var poison = Guid.NewGuid();
-        try
-        {
-            var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 2, amount: 10);
-            // Well-formed, so it passes decoding and reaches the handler inside the batch, which refuses it.
-            await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated),
-                $"{{\"orderId\":\"{Guid.NewGuid()}\",\"userId\":{user},\"amount\":-5}}", poison);
-            orders.AddRange(await QueueOrdersWhilePaymentsIsDownAsync(user, count: 3, amount: 10, alreadyQueued: 3));
-            await StartGatedPaymentsAsync(fault, batchSize: 64, probe, backlog: 6);
+        var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 2, amount: 10);
+        // Well-formed, so it passes decoding and reaches the handler inside the batch, which refuses it.
+        await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated),
+            $"{{\"orderId\":\"{Guid.NewGuid()}\",\"userId\":{user},\"amount\":-5}}", poison);
+        orders.AddRange(await QueueOrdersWhilePaymentsIsDownAsync(user, count: 3, amount: 10, alreadyQueued: 3));
+        await StartGatedPaymentsAsync(fault, batchSize: 64, probe, backlog: 6);
 
-            foreach (var order in orders)
-            {
-                Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order)).Status);
-                Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order));
-            }
-            await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDeadLettered, 1);
-            var dead = Assert.Single(await broker.DrainAsync(DeadLetterQueue));
-            Assert.Equal(poison.ToString(), dead.BasicProperties.MessageId);
-            Assert.Contains("amount -5", RawBroker.Header(dead, MessageHeaders.DeathReason));
-            Assert.Equal(0, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", poison));
-            Assert.Equal(0, (await system.Client.GetBalanceAsync(user)).Balance);
-            // It was refused inside a batch with the others, which then went one by one.
-            Assert.Contains(fault.Batches, batch => batch.Contains(poison) && batch.Count > 1);
-        }
-        finally
-        {
-            await system.ReplacePaymentsAsync();
-        }
+        await AssertEachPaidAndChargedOnceAsync(user, orders);
+        await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDeadLettered, 1);
+        var dead = Assert.Single(await broker.DrainAsync(DeadLetterQueue));
+        Assert.Equal(poison.ToString(), dead.BasicProperties.MessageId);
+        Assert.Contains("amount -5", RawBroker.Header(dead, MessageHeaders.DeathReason));
+        Assert.Equal(0, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", poison));
+        Assert.Equal(0, (await system.Client.GetBalanceAsync(user)).Balance);
+        // It was refused inside a batch with the others, which then went one by one.
+        Assert.Contains(fault.Batches, batch => batch.Contains(poison) && batch.Count > 1);
     }
 
     [Fact]
     public async Task A_batch_committed_and_never_acked_comes_again_and_applies_nothing_twice()
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
-        var fault = new InboxFault { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously), HangAfterCommitOfAtLeast = 2 };
+        var user = await system.NewUserWithBalanceAsync(100);
+        var fault = GatedFault(hangAfterCommitOfAtLeast: 2);
         var duplicatesBefore = probe.Consumed(Queue, MessagingMetrics.OutcomeDuplicate);
-        try
-        {
-            var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 4, amount: 10);
-            await StartGatedPaymentsAsync(fault, batchSize: 64, probe, backlog: 4);
-            var committed = await fault.Committed.Task.WaitAsync(TimeSpan.FromSeconds(20));
-            var hung = fault.Batches.First(batch => batch.Contains(committed.MessageId));
-            Assert.True(hung.Count >= 2, $"the batch that committed and hung holds {hung.Count} messages");
+        var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 4, amount: 10);
+        await StartGatedPaymentsAsync(fault, batchSize: 64, probe, backlog: 4);
+        var committed = await fault.Committed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var hung = fault.Batches.First(batch => batch.Contains(committed.MessageId));
+        Assert.True(hung.Count >= 2, $"the batch that committed and hung holds {hung.Count} messages");
 
-            // The consumer dies before its ack: a healthy instance receives the batch again.
-            await system.ReplacePaymentsAsync();
+        // The consumer dies before its ack: a healthy instance receives the batch again.
+        await system.ReplacePaymentsAsync();
 
-            await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDuplicate, duplicatesBefore + hung.Count);
-            foreach (var order in orders)
-            {
-                Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order)).Status);
-                Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order));
-            }
-            Assert.Equal(60, (await system.Client.GetBalanceAsync(user)).Balance);
-            foreach (var messageId in hung)
-            {
-                Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", messageId));
-            }
-        }
-        finally
+        await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDuplicate, duplicatesBefore + hung.Count);
+        await AssertEachPaidAndChargedOnceAsync(user, orders);
+        Assert.Equal(60, (await system.Client.GetBalanceAsync(user)).Balance);
+        foreach (var messageId in hung)
         {
-            await system.ReplacePaymentsAsync();
+            Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", messageId));
         }
     }
 
     /// <summary>Stops Payments and places orders, whose OrderCreated then wait in its queue.</summary>
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Each test starts a Payments with a fault injected; a healthy one takes its place after the test, passed or not.</summary>
+    public Task DisposeAsync() => system.ReplacePaymentsAsync();
+
+    /// <summary>A fault whose gate holds every unit of work until the test's backlog sits in the consumer.</summary>
+    private static InboxFault GatedFault(int hangAfterCommitOfAtLeast = int.MaxValue) =>
+        new() { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously), HangAfterCommitOfAtLeast = hangAfterCommitOfAtLeast };
+
+    private async Task AssertEachPaidAndChargedOnceAsync(long user, IEnumerable<Guid> orders)
+    {
+        foreach (var order in orders)
+        {
+            Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order)).Status);
+            Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order));
+        }
+    }
+
     private async Task<List<Guid>> QueueOrdersWhilePaymentsIsDownAsync(long user, int count, long amount, int alreadyQueued = 0)
     {
         await system.Payments.StopAsync();

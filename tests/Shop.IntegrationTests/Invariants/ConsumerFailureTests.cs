@@ -1,10 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
 
 namespace Shop.IntegrationTests.Invariants;
 
@@ -13,8 +7,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// of one message at once. Failures are raised by PostgreSQL inside the handlers' writes (<see cref="DatabaseFault"/>).
 /// Invariants I7, I9 and I10 of docs/architecture.md.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class ConsumerFailureTests(ShopSystem system)
+public sealed class ConsumerFailureTests(ShopSystem system) : ShopTests
 {
     private const string OrderCreatedDlq = ShopTopology.PaymentsOrderCreatedQueue + ShopTopology.DeadLetterSuffix;
     private const string PaymentResultsDlq = ShopTopology.OrdersPaymentResultsQueue + ShopTopology.DeadLetterSuffix;
@@ -24,8 +17,7 @@ public sealed class ConsumerFailureTests(ShopSystem system)
     {
         using var probe = new MessagingProbe();
         var maxAttempts = system.Payments.Services.GetRequiredService<IOptions<MessagingOptions>>().Value.MaxAttempts;
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         await using var fault = await DatabaseFault.InstallAsync(system.PaymentsDb, "transactions",
             $"NEW.user_id = {user} AND NEW.kind = 'charge'", DatabaseFault.Permanent);
 
@@ -55,8 +47,7 @@ public sealed class ConsumerFailureTests(ShopSystem system)
     public async Task A_transient_failure_at_commit_after_all_the_work_is_retried_and_applied_once()
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 10);
+        var user = await system.NewUserWithBalanceAsync(10);
         // Raised when the charge's transaction commits: the debit, the charge and PaymentCompleted were all written by then.
         await using var fault = await DatabaseFault.InstallAsync(system.PaymentsDb, "transactions",
             $"NEW.user_id = {user} AND NEW.kind = 'charge'", atCommit: true, times: 3);
@@ -76,8 +67,7 @@ public sealed class ConsumerFailureTests(ShopSystem system)
     public async Task Two_deliveries_of_one_message_in_flight_at_once_apply_it_once()
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         var order = (OrderDto?)null;
         var messageId = Guid.Empty;
 
@@ -108,10 +98,7 @@ public sealed class ConsumerFailureTests(ShopSystem system)
     [Fact]
     public async Task Poison_on_the_payment_results_queue_lands_in_its_DLQ_with_the_reason_and_the_consumer_goes_on()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 50);
-        var paid = await system.Client.PlaceOrderAsync(user, 20);
-        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, paid.Id)).Status);
+        var (user, paid) = await system.PlacePaidOrderAsync(50, 20);
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         await broker.DrainAsync(PaymentResultsDlq);
         var badJson = Guid.NewGuid();
@@ -126,13 +113,9 @@ public sealed class ConsumerFailureTests(ShopSystem system)
             $"{{\"orderId\":\"{missingOrder}\",\"userId\":{user},\"amount\":20}}", unknownOrder, missingOrder);
         await broker.PublishAsync(ShopTopology.PaymentsExchange, "payment.failed", nameof(PaymentFailed),
             $"{{\"orderId\":\"{paid.Id}\",\"userId\":{user},\"amount\":21,\"reason\":\"insufficient_funds\"}}", wrongAmount, paid.Id);
-        var dead = await PoisonTests.DeadLettersAsync(broker, PaymentResultsDlq, badJson, unknownType, unknownOrder, wrongAmount);
-        Assert.Contains("not a valid PaymentCompleted", RawBroker.Header(dead[badJson], MessageHeaders.DeathReason));
-        Assert.Contains("unknown message type 'PaymentRefunded'", RawBroker.Header(dead[unknownType], MessageHeaders.DeathReason));
-        Assert.Contains($"order {missingOrder} does not exist", RawBroker.Header(dead[unknownOrder], MessageHeaders.DeathReason));
-        Assert.Contains("amount 21", RawBroker.Header(dead[wrongAmount], MessageHeaders.DeathReason));
-        Assert.All(dead.Values, m => Assert.Equal(ShopTopology.OrdersPaymentResultsQueue, RawBroker.Header(m, MessageHeaders.OriginalQueue)));
-        Assert.Equal(4, dead.Count);
+        await PoisonTests.AssertDeadLetteredAsync(broker, ShopTopology.OrdersPaymentResultsQueue,
+            (badJson, "not a valid PaymentCompleted"), (unknownType, "unknown message type 'PaymentRefunded'"),
+            (unknownOrder, $"order {missingOrder} does not exist"), (wrongAmount, "amount 21"));
         // Nothing of the poison was applied, and the consumer goes on.
         Assert.Equal(0, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = ANY($1)",
             new[] { badJson, unknownType, unknownOrder, wrongAmount }));

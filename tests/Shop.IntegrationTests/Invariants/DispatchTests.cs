@@ -1,15 +1,3 @@
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
-using RabbitMQ.Client;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.Outbox;
-using Shop.Orders.Data;
-using Shop.Orders.Domain;
-using Shop.Payments.Data;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>
@@ -17,14 +5,12 @@ namespace Shop.IntegrationTests.Invariants;
 /// never leave, even from a pooled context that is used again.
 /// Invariants I2 and I4 of docs/architecture.md.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class DispatchTests(ShopSystem system)
+public sealed class DispatchTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Order_completes_while_every_relay_is_held_and_its_rows_are_marked_published()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         // Holding both relays' advisory locks stops every relay round, as a stuck relay would be.
         await using var ordersRelay = await HoldRelayAsync(system.OrdersDb, OutboxRelay<OrdersDbContext>.RelayLockKey);
         await using var paymentsRelay = await HoldRelayAsync(system.PaymentsDb, OutboxRelay<PaymentsDbContext>.RelayLockKey);
@@ -43,103 +29,49 @@ public sealed class DispatchTests(ShopSystem system)
     [Fact]
     public async Task Rows_of_a_rolled_back_or_abandoned_transaction_are_never_published_by_a_context_used_again()
     {
-        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
-        var queue = (await broker.Channel.QueueDeclareAsync($"test.dispatch.{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        await broker.Channel.QueueBindAsync(queue, ShopTopology.OrdersExchange, "order.status-changed");
+        await using var statusChanges = await StatusChanges.ListenAsync(system.BrokerUri);
         var user = ShopSystem.NewUserId();
         var rolledBack = Guid.NewGuid();
         var abandoned = new[] { Guid.NewGuid(), Guid.NewGuid() };
-        var committed = new[] { Guid.NewGuid(), Guid.NewGuid() };
 
-        await using (var scope = system.Orders.Services.CreateAsyncScope())
+        var committed = await WithOrdersContextAsync(user, async (db, enqueue) =>
         {
-            var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
-            var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
-            void Enqueue(Guid orderId) => outbox.Enqueue(new OrderStatusChanged(orderId, user, "PAID", null, DateTimeOffset.UtcNow));
-
             await using (var transaction = await db.Database.BeginTransactionAsync())
             {
-                Enqueue(rolledBack);
+                enqueue(rolledBack);
                 await db.SaveChangesAsync();
                 await transaction.RollbackAsync();
             }
             db.ChangeTracker.Clear();
-            await AbandonAsync(db, () => Enqueue(abandoned[0]));
+            await AbandonAsync(db, () => enqueue(abandoned[0]));
 
-            // The same context's next unit of work, in a transaction of its own…
-            await using (var transaction = await db.Database.BeginTransactionAsync())
-            {
-                Enqueue(committed[0]);
-                await db.SaveChangesAsync();
-                await transaction.CommitAsync();
-            }
-            await AbandonAsync(db, () => Enqueue(abandoned[1]));
+            return await CommitBothWaysAsync(db, enqueue, between: () => AbandonAsync(db, () => enqueue(abandoned[1])));
+        });
 
-            // …and in SaveChanges' own transaction.
-            Enqueue(committed[1]);
-            await db.SaveChangesAsync();
-        }
-
-        var received = new List<Guid>();
-        await Eventually.UntilAsync(async () =>
-        {
-            while (await broker.Channel.BasicGetAsync(queue, autoAck: true) is { } message)
-            {
-                using var body = JsonDocument.Parse(message.Body);
-                if (body.RootElement.GetProperty("userId").GetInt64() == user)
-                {
-                    received.Add(body.RootElement.GetProperty("orderId").GetGuid());
-                }
-            }
-            return received;
-        }, ids => ids.Contains(committed[1]), "both committed status changes");
-
-        // The dispatch queue is first in, first out: had a void row been handed over, it would have arrived before the next commit's.
-        Assert.Equal(committed, received);
-        Assert.Equal(0, await system.OrdersDb.ScalarAsync(
-            "SELECT count(*) FROM outbox_messages WHERE correlation_id = ANY($1)", new[] { rolledBack, abandoned[0], abandoned[1] }));
+        await AssertOnlyCommittedArriveAsync(statusChanges, user, committed, [rolledBack, abandoned[0], abandoned[1]]);
     }
 
     [Fact]
     public async Task Rows_of_a_SaveChanges_that_failed_in_its_own_transaction_are_never_published_by_the_context_used_again()
     {
-        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
-        var queue = (await broker.Channel.QueueDeclareAsync($"test.dispatch.{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        await broker.Channel.QueueBindAsync(queue, ShopTopology.OrdersExchange, "order.status-changed");
+        await using var statusChanges = await StatusChanges.ListenAsync(system.BrokerUri);
         var user = ShopSystem.NewUserId();
         // An order of another user, whose key the failing insert repeats.
         var existing = await system.Client.PlaceOrderAsync(ShopSystem.NewUserId(), 5);
         var phantom = Guid.NewGuid();
-        var committed = new[] { Guid.NewGuid(), Guid.NewGuid() };
 
-        await using (var scope = system.Orders.Services.CreateAsyncScope())
+        var committed = await WithOrdersContextAsync(user, async (db, enqueue) =>
         {
-            var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
-            var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
-            void Enqueue(Guid orderId) => outbox.Enqueue(new OrderStatusChanged(orderId, user, "PAID", null, DateTimeOffset.UtcNow));
-
             // As an Idempotency-Key conflict does: SaveChanges in its own transaction fails on a unique key, rows and all.
             db.Orders.Add(new Order { Id = existing.Id, UserId = existing.UserId, Amount = 5, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
-            Enqueue(phantom);
+            enqueue(phantom);
             await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
             db.ChangeTracker.Clear();
 
-            // The same context's next units of work: one in a transaction of its own (as a consumer's), one in SaveChanges'.
-            await using (var transaction = await db.Database.BeginTransactionAsync())
-            {
-                Enqueue(committed[0]);
-                await db.SaveChangesAsync();
-                await transaction.CommitAsync();
-            }
-            Enqueue(committed[1]);
-            await db.SaveChangesAsync();
-        }
+            return await CommitBothWaysAsync(db, enqueue);
+        });
 
-        var received = await ReceiveStatusChangesAsync(broker, queue, user, committed[1]);
-
-        // First in, first out: a phantom handed to the dispatch would have arrived before the next commit's rows.
-        Assert.Equal(committed, received);
-        Assert.Equal(0, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = $1", phantom));
+        await AssertOnlyCommittedArriveAsync(statusChanges, user, committed, [phantom]);
     }
 
     [Fact]
@@ -147,12 +79,9 @@ public sealed class DispatchTests(ShopSystem system)
     {
         // As a consumer's batch is cancelled when its channel dies: SaveChanges in the batch's transaction is cancelled
         // mid-write, the transaction is never committed, and the pooled context goes on to the next batch.
-        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
-        var queue = (await broker.Channel.QueueDeclareAsync($"test.dispatch.{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        await broker.Channel.QueueBindAsync(queue, ShopTopology.OrdersExchange, "order.status-changed");
+        await using var statusChanges = await StatusChanges.ListenAsync(system.BrokerUri);
         var user = ShopSystem.NewUserId();
         var phantom = Guid.NewGuid();
-        var committed = new[] { Guid.NewGuid(), Guid.NewGuid() };
         // The phantom's outbox row waits in PostgreSQL until its statement is cancelled.
         var name = $"test_stall_{Guid.NewGuid():N}"[..24];
         await system.OrdersDb.ExecuteAsync($"""
@@ -165,16 +94,12 @@ public sealed class DispatchTests(ShopSystem system)
             """);
         try
         {
-            await using (var scope = system.Orders.Services.CreateAsyncScope())
+            var committed = await WithOrdersContextAsync(user, async (db, enqueue) =>
             {
-                var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
-                var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
-                void Enqueue(Guid orderId) => outbox.Enqueue(new OrderStatusChanged(orderId, user, "PAID", null, DateTimeOffset.UtcNow));
-
                 await using (var transaction = await db.Database.BeginTransactionAsync())
                 {
                     using var cancel = new CancellationTokenSource();
-                    Enqueue(phantom);
+                    enqueue(phantom);
                     var saving = db.SaveChangesAsync(cancel.Token);
                     await Eventually.UntilAsync(
                         () => system.OrdersDb.ScalarAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()"),
@@ -184,22 +109,10 @@ public sealed class DispatchTests(ShopSystem system)
                 }
                 db.ChangeTracker.Clear();
 
-                // The same context's next units of work: one in a transaction of its own (as the next batch's), one in SaveChanges'.
-                await using (var transaction = await db.Database.BeginTransactionAsync())
-                {
-                    Enqueue(committed[0]);
-                    await db.SaveChangesAsync();
-                    await transaction.CommitAsync();
-                }
-                Enqueue(committed[1]);
-                await db.SaveChangesAsync();
-            }
+                return await CommitBothWaysAsync(db, enqueue);
+            });
 
-            var received = await ReceiveStatusChangesAsync(broker, queue, user, committed[1]);
-
-            // First in, first out: a phantom handed to the dispatch would have arrived before the next commit's rows.
-            Assert.Equal(committed, received);
-            Assert.Equal(0, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = $1", phantom));
+            await AssertOnlyCommittedArriveAsync(statusChanges, user, committed, [phantom]);
         }
         finally
         {
@@ -207,22 +120,44 @@ public sealed class DispatchTests(ShopSystem system)
         }
     }
 
-    private static async Task<List<Guid>> ReceiveStatusChangesAsync(RawBroker broker, string queue, long user, Guid last)
+    /// <summary>Runs <paramref name="work"/> on one pooled Orders context, with a way to enqueue an OrderStatusChanged of <paramref name="user"/>.</summary>
+    private async Task<T> WithOrdersContextAsync<T>(long user, Func<OrdersDbContext, Action<Guid>, Task<T>> work)
     {
-        var received = new List<Guid>();
-        await Eventually.UntilAsync(async () =>
+        await using var scope = system.Orders.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+        var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
+        return await work(db, orderId => outbox.Enqueue(new OrderStatusChanged(orderId, user, "PAID", null, DateTimeOffset.UtcNow)));
+    }
+
+    /// <summary>
+    /// The context's next units of work after a void one: a status change in a transaction of its own (as a consumer's
+    /// batch), then, after <paramref name="between"/>, one in SaveChanges' own. Returns their order ids.
+    /// </summary>
+    private static async Task<Guid[]> CommitBothWaysAsync(OrdersDbContext db, Action<Guid> enqueue, Func<Task>? between = null)
+    {
+        Guid[] committed = [Guid.NewGuid(), Guid.NewGuid()];
+        await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            while (await broker.Channel.BasicGetAsync(queue, autoAck: true) is { } message)
-            {
-                using var body = JsonDocument.Parse(message.Body);
-                if (body.RootElement.GetProperty("userId").GetInt64() == user)
-                {
-                    received.Add(body.RootElement.GetProperty("orderId").GetGuid());
-                }
-            }
-            return received;
-        }, ids => ids.Contains(last), $"the status change of order {last}");
-        return received;
+            enqueue(committed[0]);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+        if (between is not null)
+        {
+            await between();
+        }
+        enqueue(committed[1]);
+        await db.SaveChangesAsync();
+        return committed;
+    }
+
+    private async Task AssertOnlyCommittedArriveAsync(StatusChanges statusChanges, long user, Guid[] committed, Guid[] voided)
+    {
+        var received = await statusChanges.ReceiveAsync(user, committed[^1]);
+
+        // The dispatch queue is first in, first out: had a void row been handed over, it would have arrived before the next commit's.
+        Assert.Equal(committed, received);
+        Assert.Equal(0, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = ANY($1)", voided));
     }
 
     /// <summary>Writes a row in a transaction that is disposed without a commit or a rollback.</summary>
@@ -234,6 +169,39 @@ public sealed class DispatchTests(ShopSystem system)
             await db.SaveChangesAsync();
         }
         db.ChangeTracker.Clear();
+    }
+
+    /// <summary>A queue of the test's own, bound to the OrderStatusChanged events the Orders app publishes.</summary>
+    private sealed class StatusChanges(RawBroker broker, string queue) : IAsyncDisposable
+    {
+        public static async Task<StatusChanges> ListenAsync(string brokerUri)
+        {
+            var broker = await RawBroker.ConnectAsync(brokerUri);
+            var queue = (await broker.Channel.QueueDeclareAsync($"test.dispatch.{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
+            await broker.Channel.QueueBindAsync(queue, ShopTopology.OrdersExchange, "order.status-changed");
+            return new StatusChanges(broker, queue);
+        }
+
+        /// <summary>The order ids of <paramref name="user"/>'s status changes in the order they arrive, up to <paramref name="last"/>'s.</summary>
+        public async Task<List<Guid>> ReceiveAsync(long user, Guid last)
+        {
+            var received = new List<Guid>();
+            await Eventually.UntilAsync(async () =>
+            {
+                while (await broker.Channel.BasicGetAsync(queue, autoAck: true) is { } message)
+                {
+                    using var body = JsonDocument.Parse(message.Body);
+                    if (body.RootElement.GetProperty("userId").GetInt64() == user)
+                    {
+                        received.Add(body.RootElement.GetProperty("orderId").GetGuid());
+                    }
+                }
+                return received;
+            }, ids => ids.Contains(last), $"the status change of order {last}");
+            return received;
+        }
+
+        public ValueTask DisposeAsync() => broker.DisposeAsync();
     }
 
     private static async Task<RelayHold> HoldRelayAsync(NpgsqlDataSource db, long key)

@@ -1,24 +1,13 @@
-using Microsoft.Extensions.DependencyInjection;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
-using Shop.Payments.Data;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>The inbox record commits with the effect, the ack follows the commit, a repeat changes nothing (docs/architecture.md, I7 and I8).</summary>
-[Collection(ShopCollection.Name)]
-public sealed class InboxTests(ShopSystem system)
+public sealed class InboxTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Same_OrderCreated_delivered_twice_charges_once()
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
-        var order = await system.Client.PlaceOrderAsync(user, 30);
-        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+        var (user, order) = await system.PlacePaidOrderAsync(100, 30);
 
         // The broker delivers the very same message (same message_id) once more.
         var (messageId, payload) = await OutboxRowAsync(order.Id, nameof(OrderCreated));
@@ -38,8 +27,7 @@ public sealed class InboxTests(ShopSystem system)
     public async Task Consumer_that_commits_and_dies_before_the_ack_gets_the_redelivery_and_applies_nothing_twice()
     {
         using var probe = new MessagingProbe();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         var fault = new InboxFault { HangAfterCommit = true };
         await system.ReplacePaymentsAsync(FaultInjection.Inbox<PaymentsDbContext>(fault));
         try

@@ -1,17 +1,13 @@
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>A balance never goes negative, an order is charged at most once, top-ups − charges = balance (docs/architecture.md, I11).</summary>
-[Collection(ShopCollection.Name)]
-public sealed class MoneyTests(ShopSystem system)
+public sealed class MoneyTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Fifty_concurrent_orders_of_one_user_whose_balance_covers_twenty_pay_exactly_twenty()
     {
         const long price = 25;
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 20 * price);
+        var user = await system.NewUserWithBalanceAsync(20 * price);
 
         var orders = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => system.Client.PlaceOrderAsync(user, price)));
         var final = await Task.WhenAll(orders.Select(o => system.Client.WaitForFinalStatusAsync(user, o.Id, TimeSpan.FromSeconds(60))));
@@ -26,8 +22,7 @@ public sealed class MoneyTests(ShopSystem system)
     [Fact]
     public async Task Top_ups_minus_paid_orders_equal_the_balance_after_a_mixed_run()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 300);
+        var user = await system.NewUserWithBalanceAsync(300);
         var first = await Task.WhenAll(new[] { 100L, 150, 200, 50 }.Select(amount => system.Client.PlaceOrderAsync(user, amount)));
         await system.Client.TopUpAsync(user, 120);
         var second = await Task.WhenAll(new[] { 90L, 500 }.Select(amount => system.Client.PlaceOrderAsync(user, amount)));

@@ -1,8 +1,3 @@
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>
@@ -10,8 +5,7 @@ namespace Shop.IntegrationTests.Invariants;
 /// <see cref="ConsumerFailureTests"/>.)
 /// Invariant I10 of docs/architecture.md.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class PoisonTests(ShopSystem system)
+public sealed class PoisonTests(ShopSystem system) : ShopTests
 {
     private const string DeadLetterQueue = ShopTopology.PaymentsOrderCreatedQueue + ShopTopology.DeadLetterSuffix;
 
@@ -28,24 +22,27 @@ public sealed class PoisonTests(ShopSystem system)
         await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", "OrderShipped", "{}", unknownType);
         await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated),
             $"{{\"orderId\":\"{Guid.NewGuid()}\",\"userId\":1,\"amount\":-5}}", negativeAmount);
-        var dead = await DeadLettersAsync(broker, DeadLetterQueue, badJson, unknownType, negativeAmount);
-        Assert.Contains("not a valid OrderCreated", RawBroker.Header(dead[badJson], MessageHeaders.DeathReason));
-        Assert.Contains("unknown message type 'OrderShipped'", RawBroker.Header(dead[unknownType], MessageHeaders.DeathReason));
-        Assert.Contains("amount -5", RawBroker.Header(dead[negativeAmount], MessageHeaders.DeathReason));
-        Assert.All(dead.Values, m => Assert.Equal(ShopTopology.PaymentsOrderCreatedQueue, RawBroker.Header(m, MessageHeaders.OriginalQueue)));
-        Assert.Equal(3, dead.Count);
+        await AssertDeadLetteredAsync(broker, ShopTopology.PaymentsOrderCreatedQueue,
+            (badJson, "not a valid OrderCreated"), (unknownType, "unknown message type 'OrderShipped'"), (negativeAmount, "amount -5"));
 
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 10);
-        var order = await system.Client.PlaceOrderAsync(user, 10);
-        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+        await system.PlacePaidOrderAsync(10, 10);
     }
 
-    /// <summary>Waits until every one of <paramref name="ids"/> is in the dead-letter queue, then takes the queue's messages.</summary>
-    internal static async Task<Dictionary<Guid, RabbitMQ.Client.BasicGetResult>> DeadLettersAsync(RawBroker broker, string queue, params Guid[] ids)
+    /// <summary>
+    /// Waits until every expected message is in <paramref name="queue"/>'s dead-letter queue, takes the queue's messages and
+    /// asserts they are those, each with a reason that contains its text and <paramref name="queue"/> as its original queue.
+    /// </summary>
+    internal static async Task AssertDeadLetteredAsync(RawBroker broker, string queue, params (Guid Id, string Reason)[] expected)
     {
-        await Eventually.UntilAsync(() => broker.PeekAsync(queue), dead => ids.All(id => dead.Any(m => m.MessageId == id.ToString())),
-            $"{ids.Length} messages in {queue}");
-        return (await broker.DrainAsync(queue)).ToDictionary(m => Guid.Parse(m.BasicProperties.MessageId!));
+        var deadLetters = queue + ShopTopology.DeadLetterSuffix;
+        await Eventually.UntilAsync(() => broker.PeekAsync(deadLetters), peeked => expected.All(e => peeked.Any(m => m.MessageId == e.Id.ToString())),
+            $"{expected.Length} messages in {deadLetters}");
+        var dead = (await broker.DrainAsync(deadLetters)).ToDictionary(m => Guid.Parse(m.BasicProperties.MessageId!));
+        foreach (var (id, reason) in expected)
+        {
+            Assert.Contains(reason, RawBroker.Header(dead[id], MessageHeaders.DeathReason));
+        }
+        Assert.All(dead.Values, m => Assert.Equal(queue, RawBroker.Header(m, MessageHeaders.OriginalQueue)));
+        Assert.Equal(expected.Length, dead.Count);
     }
 }

@@ -1,24 +1,10 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
-using RabbitMQ.Client;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging;
-using Shop.Messaging.Outbox;
-using Shop.Orders.Data;
-using Shop.Orders.Extensions;
-using Shop.Persistence;
-
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>
 /// The relay drains in creation order, in batches, safely with several instances at once, and runs on its timer by
 /// itself (docs/architecture.md, I5 and I6).
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class RelayTests(ShopSystem system)
+public sealed class RelayTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Relay_run_by_two_instances_at_once_publishes_every_row_once_in_creation_order()

@@ -1,23 +1,16 @@
-using System.Diagnostics;
-using Shop.IntegrationTests.Browser;
-using Shop.IntegrationTests.Infrastructure;
-using Xunit.Abstractions;
-
 namespace Shop.IntegrationTests.Latency;
 
 /// <summary>
 /// Places 100 orders one after another and reports how long each took from POST /orders to reading PAID over REST.
 /// It asserts the outcome, never the speed: the figures are printed for the record (and the benchmark tool).
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class SequentialOrderLatencyTests(ShopSystem system, ITestOutputHelper output)
+public sealed class SequentialOrderLatencyTests(ShopSystem system, ITestOutputHelper output) : ShopTests
 {
     [Fact]
     public async Task Hundred_sequential_orders_are_all_paid_and_their_round_trips_are_reported()
     {
         const int orders = 100;
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, orders);
+        var user = await system.NewUserWithBalanceAsync(orders);
         await WarmUpAsync();
 
         var roundTrips = new List<double>(orders);
@@ -93,8 +86,7 @@ public sealed class SequentialOrderLatencyTests(ShopSystem system, ITestOutputHe
 
     private async Task WarmUpAsync()
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 5);
+        var user = await system.NewUserWithBalanceAsync(5);
         for (var i = 0; i < 5; i++)
         {
             await system.Client.WaitForFinalStatusAsync(user, (await system.Client.PlaceOrderAsync(user, 1)).Id);

@@ -1,10 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Shop.Gateway.LiveStatus;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.LiveStatus;
 
 /// <summary>A SignalR .NET client of one user on one gateway instance, recording every status change it is pushed.</summary>
@@ -36,8 +29,14 @@ public sealed class LiveStatusClient : IAsyncDisposable
     public static async Task<LiveStatusClient> ConnectAsync(AppInstance gateway, long userId, bool asQuery = false)
     {
         await WaitForFeedAsync(gateway);
-        var client = new LiveStatusClient(Build(gateway, userId, asQuery));
-        await client._connection.StartAsync();
+        return await StartAsync(Build(gateway, userId, asQuery));
+    }
+
+    /// <summary>Starts a connection the test built (with a token, say) and records what it is pushed.</summary>
+    public static async Task<LiveStatusClient> StartAsync(HubConnection connection)
+    {
+        var client = new LiveStatusClient(connection);
+        await connection.StartAsync();
         return client;
     }
 

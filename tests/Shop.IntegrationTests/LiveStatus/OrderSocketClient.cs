@@ -1,7 +1,3 @@
-using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
-
 namespace Shop.IntegrationTests.LiveStatus;
 
 /// <summary>A plain WebSocket client of the order socket /ws/orders/{id}, as the original system's page opens it.</summary>

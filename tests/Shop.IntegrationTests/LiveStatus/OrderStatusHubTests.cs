@@ -1,19 +1,6 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using RabbitMQ.Client;
-using Shop.Contracts;
-using Shop.Gateway.LiveStatus;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging;
-
 namespace Shop.IntegrationTests.LiveStatus;
 
-[Collection(ShopCollection.Name)]
-public sealed class OrderStatusHubTests(ShopSystem system)
+public sealed class OrderStatusHubTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task Each_user_receives_the_status_changes_of_their_own_orders_only()

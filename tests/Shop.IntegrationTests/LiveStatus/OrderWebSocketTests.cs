@@ -1,24 +1,17 @@
-using System.Net;
-using System.Net.WebSockets;
-using System.Text.Json;
-using Shop.IntegrationTests.Infrastructure;
-
 namespace Shop.IntegrationTests.LiveStatus;
 
 /// <summary>
 /// The original system's plain WebSocket /ws/orders/{id} on the gateway: the current status at once, each change, a
 /// close after the final status; an unknown id and a watcher who names another user are refused with a close frame.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class OrderWebSocketTests(ShopSystem system)
+public sealed class OrderWebSocketTests(ShopSystem system) : ShopTests
 {
     [Theory]
     [InlineData("ws/orders/{0}")]
     [InlineData("orders/ws/orders/{0}")]
     public async Task The_socket_sends_pending_then_paid_and_closes_after_the_final_status(string route)
     {
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
         var order = await system.Client.PlaceOrderAsync(user, 40);
 
         using var socket = await ConnectAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, route, order.Id));

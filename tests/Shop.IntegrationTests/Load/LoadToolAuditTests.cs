@@ -1,8 +1,6 @@
-using Shop.IntegrationTests.Infrastructure;
 using Shop.LoadTest;
 using Shop.LoadTest.Load;
 using Shop.LoadTest.Reporting;
-using Xunit.Abstractions;
 
 namespace Shop.IntegrationTests.Load;
 
@@ -10,26 +8,12 @@ namespace Shop.IntegrationTests.Load;
 /// The load tool's runner against the in-process system for 10 s at 50 orders/s. It asserts the audit, never the
 /// speed: every order final, the money adding up per user, no unpublished outbox row, no dead letter.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class LoadToolAuditTests(ShopSystem system, ITestOutputHelper output)
+public sealed class LoadToolAuditTests(ShopSystem system, ITestOutputHelper output) : ShopTests
 {
     [Fact]
     public async Task Ten_seconds_at_fifty_orders_a_second_leave_a_clean_audit()
     {
-        var options = new LoadTestOptions
-        {
-            Gateway = system.Gateway.BaseAddress,
-            OrdersDb = system.OrdersConnectionString,
-            PaymentsDb = system.PaymentsConnectionString,
-            RabbitMq = system.BrokerUri,
-            Rate = 50,
-            Duration = TimeSpan.FromSeconds(10),
-            WarmUp = TimeSpan.FromSeconds(2),
-            Users = 20,
-            DrainTimeout = TimeSpan.FromSeconds(60),
-            SystemPorts = [],
-            Output = Path.Combine(Path.GetTempPath(), $"shop-loadtest-{system.RunId}"),
-        };
+        var options = Options(system.Gateway.BaseAddress, "shop-loadtest", rate: 50, duration: TimeSpan.FromSeconds(10), warmUp: TimeSpan.FromSeconds(2), users: 20);
 
         var run = await new LoadRunner(options, output.WriteLine).RunAsync(CancellationToken.None);
         foreach (var line in ConsoleSummary.Of(run))
@@ -53,21 +37,8 @@ public sealed class LoadToolAuditTests(ShopSystem system, ITestOutputHelper outp
     public async Task In_Jwt_mode_the_tool_signs_its_own_tokens_and_the_audit_stays_clean()
     {
         var secured = await system.SecuredAsync();
-        var options = new LoadTestOptions
-        {
-            Gateway = secured.Gateway.BaseAddress,
-            OrdersDb = system.OrdersConnectionString,
-            PaymentsDb = system.PaymentsConnectionString,
-            RabbitMq = system.BrokerUri,
-            SigningKey = secured.SigningKey,
-            Rate = 20,
-            Duration = TimeSpan.FromSeconds(3),
-            WarmUp = TimeSpan.FromSeconds(1),
-            Users = 5,
-            DrainTimeout = TimeSpan.FromSeconds(60),
-            SystemPorts = [],
-            Output = Path.Combine(Path.GetTempPath(), $"shop-loadtest-jwt-{system.RunId}"),
-        };
+        var options = Options(secured.Gateway.BaseAddress, "shop-loadtest-jwt", rate: 20, duration: TimeSpan.FromSeconds(3), warmUp: TimeSpan.FromSeconds(1), users: 5);
+        options.SigningKey = secured.SigningKey;
 
         var run = await new LoadRunner(options, output.WriteLine).RunAsync(CancellationToken.None);
 
@@ -77,4 +48,20 @@ public sealed class LoadToolAuditTests(ShopSystem system, ITestOutputHelper outp
         Assert.True(run.SignalRUsed, run.SignalRProblem);
         Assert.Equal(0, run.MissedPushes);
     }
+
+    /// <summary>A run through <paramref name="gateway"/> that audits this system's databases and broker, its results in a temporary folder.</summary>
+    private LoadTestOptions Options(Uri gateway, string name, double rate, TimeSpan duration, TimeSpan warmUp, int users) => new()
+    {
+        Gateway = gateway,
+        OrdersDb = system.OrdersConnectionString,
+        PaymentsDb = system.PaymentsConnectionString,
+        RabbitMq = system.BrokerUri,
+        Rate = rate,
+        Duration = duration,
+        WarmUp = warmUp,
+        Users = users,
+        DrainTimeout = TimeSpan.FromSeconds(60),
+        SystemPorts = [],
+        Output = Path.Combine(Path.GetTempPath(), $"{name}-{system.RunId}"),
+    };
 }

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging;
-
 namespace Shop.IntegrationTests.Messaging;
 
 /// <summary>

@@ -1,12 +1,4 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 using Moq;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging;
-using Shop.Messaging.Outbox;
-using Shop.Messaging.RabbitMq;
 
 namespace Shop.IntegrationTests.Messaging;
 

@@ -1,18 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging;
-using Shop.Messaging.Outbox;
-using Shop.Messaging.RabbitMq;
-using Shop.Orders.Data;
-using Shop.Orders.Features;
-
 namespace Shop.IntegrationTests.Observability;
 
 /// <summary>The metrics of the issue, with sane values after a small run on the real system.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class MessagingMetricsTests(ShopSystem system)
+public sealed class MessagingMetricsTests(ShopSystem system) : ShopTests
 {
     private const string Orders = "service=orders";
     private const string Payments = "service=payments";
@@ -21,8 +10,7 @@ public sealed class MessagingMetricsTests(ShopSystem system)
     public async Task A_small_run_publishes_confirms_consumes_and_times_each_order()
     {
         using var metrics = new MetricsRecorder();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
+        var user = await system.NewUserWithBalanceAsync(100);
 
         // One at a time: Payments charges concurrently, and the refusal must come last.
         foreach (var (amount, status) in new[] { (30, "PAID"), (30, "PAID"), (50, "FAILED") })
@@ -86,10 +74,7 @@ public sealed class MessagingMetricsTests(ShopSystem system)
     public async Task A_duplicate_delivery_raises_the_duplicates_count()
     {
         using var metrics = new MetricsRecorder();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
-        var order = await system.Client.PlaceOrderAsync(user, 10);
-        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+        var (user, order) = await system.PlacePaidOrderAsync(100, 10);
         var duplicates = $"queue={ShopTopology.PaymentsOrderCreatedQueue}";
 
         await using (var command = system.OrdersDb.CreateCommand("SELECT id, payload::text FROM outbox_messages WHERE correlation_id = $1 AND type = $2"))

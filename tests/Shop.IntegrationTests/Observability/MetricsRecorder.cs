@@ -1,9 +1,3 @@
-using Shop.Messaging.RabbitMq;
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
-using Shop.Messaging;
-using Shop.Orders.Features;
-
 namespace Shop.IntegrationTests.Observability;
 
 /// <summary>Every measurement of the shop's meters in this process, with its tags, read through a MeterListener.</summary>

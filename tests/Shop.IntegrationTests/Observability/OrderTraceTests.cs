@@ -1,26 +1,13 @@
-using System.Diagnostics;
-using Shop.Contracts;
-using Shop.Gateway;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
-using Xunit.Abstractions;
-
 namespace Shop.IntegrationTests.Observability;
 
 /// <summary>One order is one trace: gateway → Orders → dispatch → Payments → dispatch → Orders → dispatch → gateway push.</summary>
-[Collection(ShopCollection.Name)]
-public sealed class OrderTraceTests(ShopSystem system, ITestOutputHelper output)
+public sealed class OrderTraceTests(ShopSystem system, ITestOutputHelper output) : ShopTests
 {
     [Fact]
     public async Task One_order_is_one_trace_from_the_gateway_through_payments_and_back_to_the_push()
     {
         using var recorder = new SpanRecorder();
-        var user = ShopSystem.NewUserId();
-        await system.Client.TopUpAsync(user, 100);
-
-        var order = await system.Client.PlaceOrderAsync(user, 30);
-        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+        var (_, order) = await system.PlacePaidOrderAsync(100, 30);
 
         // The outbox row keeps the trace the order began in; the push is its last span.
         var traceId = MessagingTelemetry.ParseTraceParent(await StoredTraceParentAsync(order.Id, nameof(OrderCreated))).TraceId;

@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
-using Shop.Gateway;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
 
 namespace Shop.IntegrationTests.Observability;
 

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-
 namespace Shop.IntegrationTests.Observability;
 
 /// <summary>One trace's spans as a tree, for assertions on parentage and a text rendering in the test output.</summary>

@@ -1,17 +1,10 @@
-using RabbitMQ.Client;
-using Shop.Contracts;
-using Shop.IntegrationTests.Infrastructure;
-using Shop.Messaging;
-using Shop.Messaging.RabbitMq;
-
 namespace Shop.IntegrationTests.Topology;
 
 /// <summary>
 /// The queue types on the real broker: the apps declare what RabbitMq:QueueType says, a queue of the other type is
 /// refused by name, and a quorum queue dead-letters a message past its delivery limit into the consumers' own DLQ.
 /// </summary>
-[Collection(ShopCollection.Name)]
-public sealed class QueueTypeTests(ShopSystem system)
+public sealed class QueueTypeTests(ShopSystem system) : ShopTests
 {
     [Fact]
     public async Task The_running_apps_declare_every_durable_queue_as_the_configured_type()

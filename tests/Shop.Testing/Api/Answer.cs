@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Shop.Testing.Api;
 
 /// <summary>A definite answer <see cref="HonestClient"/> got: accepted (2xx) or refused (4xx), after how many attempts.</summary>

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-
 namespace Shop.Testing.Api;
 
 /// <summary>

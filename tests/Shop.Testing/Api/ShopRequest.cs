@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-
 namespace Shop.Testing.Api;
 
 /// <summary>A request to the shop's API as every client here builds it: the user, an optional Idempotency-Key, a JSON body.</summary>

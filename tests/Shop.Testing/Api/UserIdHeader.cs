@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Shop.Testing.Api;
 
 /// <summary>The user named in X-User-ID, as the gateway in Auth:Mode=Header reads it.</summary>

@@ -1,6 +1,4 @@
-using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
-using Shop.Contracts;
 
 namespace Shop.Testing.Audit;
 

@@ -1,6 +1,3 @@
-using Npgsql;
-using Shop.Messaging;
-
 namespace Shop.Testing.Audit;
 
 /// <summary>Reads what both databases hold about a run's users, to be compared with what the clients were told.</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Shop.Testing.Processes;
 
 /// <summary>Runs a command line tool to completion, capturing its output.</summary>

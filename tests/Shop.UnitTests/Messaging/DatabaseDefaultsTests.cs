@@ -1,4 +1,3 @@
-using Npgsql;
 using Shop.Persistence;
 
 namespace Shop.UnitTests.Messaging;

@@ -1,7 +1,4 @@
-using System.Text;
 using RabbitMQ.Client;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
 
 namespace Shop.UnitTests.Messaging;
 

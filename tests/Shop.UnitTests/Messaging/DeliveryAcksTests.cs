@@ -1,5 +1,3 @@
-using Shop.Messaging.RabbitMq;
-
 namespace Shop.UnitTests.Messaging;
 
 public sealed class DeliveryAcksTests

@@ -1,7 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
-using Shop.Messaging.RabbitMq;
-using Shop.Messaging;
 
 namespace Shop.UnitTests.Messaging;
 

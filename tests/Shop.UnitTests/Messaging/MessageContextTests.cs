@@ -1,5 +1,3 @@
-using Shop.Messaging;
-
 namespace Shop.UnitTests.Messaging;
 
 public sealed class MessageContextTests

@@ -1,6 +1,3 @@
-using System.Text;
-using Shop.Messaging.RabbitMq;
-
 namespace Shop.UnitTests.Messaging;
 
 public sealed class MessageHeaderValuesTests

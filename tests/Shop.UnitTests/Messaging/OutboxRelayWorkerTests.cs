@@ -1,10 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Moq;
-using Shop.Messaging;
-using Shop.Messaging.Outbox;
-using Shop.Messaging.RabbitMq;
-
 namespace Shop.UnitTests.Messaging;
 
 public sealed class OutboxRelayWorkerTests
@@ -17,7 +10,7 @@ public sealed class OutboxRelayWorkerTests
     {
         var signal = new OutboxSignal();
         var rounds = new CountingRelay();
-        using var worker = new OutboxRelayWorker(rounds.Relay.Object, signal, Options, NullLogger<OutboxRelayWorker>.Instance);
+        using var worker = Worker(rounds.Relay.Object, signal);
 
         await worker.StartAsync(CancellationToken.None);
         await rounds.WaitForAsync(1);
@@ -31,9 +24,8 @@ public sealed class OutboxRelayWorkerTests
     [Fact]
     public async Task Round_with_unconfirmed_rows_is_retried_without_another_commit()
     {
-        var signal = new OutboxSignal();
         var rounds = new CountingRelay(new RelayResult(Published: 3, Failed: 2), new RelayResult(Published: 2, Failed: 0));
-        using var worker = new OutboxRelayWorker(rounds.Relay.Object, signal, Options, NullLogger<OutboxRelayWorker>.Instance);
+        using var worker = Worker(rounds.Relay.Object, new OutboxSignal());
 
         await worker.StartAsync(CancellationToken.None);
         await rounds.WaitForAsync(2);
@@ -45,7 +37,6 @@ public sealed class OutboxRelayWorkerTests
     [Fact]
     public async Task Round_that_throws_is_retried_and_the_worker_keeps_running()
     {
-        var signal = new OutboxSignal();
         var relay = new Mock<IOutboxRelay>();
         var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         relay.SetupSequence(r => r.DrainAsync(It.IsAny<CancellationToken>()))
@@ -55,7 +46,7 @@ public sealed class OutboxRelayWorkerTests
                 second.TrySetResult();
                 return Task.FromResult(new RelayResult(1, 0));
             });
-        using var worker = new OutboxRelayWorker(relay.Object, signal, Options, NullLogger<OutboxRelayWorker>.Instance);
+        using var worker = Worker(relay.Object, new OutboxSignal());
 
         await worker.StartAsync(CancellationToken.None);
         await second.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -63,6 +54,8 @@ public sealed class OutboxRelayWorkerTests
 
         Assert.False(worker.ExecuteTask!.IsFaulted);
     }
+
+    private static OutboxRelayWorker Worker(IOutboxRelay relay, OutboxSignal signal) => new(relay, signal, Options, NullLogger<OutboxRelayWorker>.Instance);
 
     /// <summary>A relay mock that answers with the given results (then empty rounds) and reports each round.</summary>
     private sealed class CountingRelay

@@ -1,5 +1,3 @@
-using Shop.Messaging.Outbox;
-
 namespace Shop.UnitTests.Messaging;
 
 public sealed class OutboxSignalTests

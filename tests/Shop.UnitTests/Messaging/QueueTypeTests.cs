@@ -1,8 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
-using Shop.Contracts;
-using Shop.Messaging;
-using Shop.Messaging.RabbitMq;
 
 namespace Shop.UnitTests.Messaging;
 

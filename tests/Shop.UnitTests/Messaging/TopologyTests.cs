@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Shop.Contracts;
 using Shop.Messaging.Inbox;
 
 namespace Shop.UnitTests.Messaging;

@@ -1,6 +1,3 @@
-using Shop.LoadTest.Limits;
-using Shop.LoadTest.Reporting;
-
 namespace Shop.LoadTest.Commands;
 
 /// <summary><c>limits</c>: the machine's raw rates, and the latest sweep's and run's figures as ratios to them.</summary>

@@ -1,7 +1,3 @@
-using Shop.LoadTest.Limits;
-using Shop.LoadTest.Load;
-using Shop.LoadTest.Reporting;
-
 namespace Shop.LoadTest.Commands;
 
 /// <summary><c>run</c>: one load run with its audit; exit code 1 when the audit is violated.</summary>

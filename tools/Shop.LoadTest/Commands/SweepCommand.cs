@@ -1,8 +1,3 @@
-using System.Globalization;
-using Shop.LoadTest.Limits;
-using Shop.LoadTest.Load;
-using Shop.LoadTest.Reporting;
-
 namespace Shop.LoadTest.Commands;
 
 /// <summary>

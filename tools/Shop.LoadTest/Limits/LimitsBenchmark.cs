@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Npgsql;
 using RabbitMQ.Client;
 
 namespace Shop.LoadTest.Limits;

@@ -1,5 +1,3 @@
-using Shop.Testing.Api;
-
 namespace Shop.LoadTest.Load;
 
 /// <summary>

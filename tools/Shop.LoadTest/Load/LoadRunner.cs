@@ -1,9 +1,3 @@
-using System.Globalization;
-using Shop.Testing.Api;
-using Shop.Testing.Audit;
-using Shop.LoadTest.Measurement;
-using Shop.LoadTest.Reporting;
-
 namespace Shop.LoadTest.Load;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Shop.LoadTest.Load;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Shop.LoadTest.Load;
 
 /// <summary>Monotonic milliseconds since the measured part of a run began.</summary>

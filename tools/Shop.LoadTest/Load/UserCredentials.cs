@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using Shop.Identity;
-using Shop.Testing.Api;
 
 namespace Shop.LoadTest.Load;
 

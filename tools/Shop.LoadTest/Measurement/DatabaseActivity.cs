@@ -1,6 +1,3 @@
-using System.Globalization;
-using Npgsql;
-
 namespace Shop.LoadTest.Measurement;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using Npgsql;
 using Shop.Contracts;
-using Shop.LoadTest.Load;
-using Shop.LoadTest.Reporting;
 
 namespace Shop.LoadTest.Measurement;
 

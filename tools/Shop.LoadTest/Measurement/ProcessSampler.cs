@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Shop.LoadTest.Measurement;
 
 /// <summary>

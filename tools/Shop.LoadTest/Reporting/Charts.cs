@@ -1,6 +1,3 @@
-using Shop.LoadTest.Load;
-using Shop.LoadTest.Measurement;
-
 namespace Shop.LoadTest.Reporting;
 
 /// <summary>The series the report draws: latency per second of the run, and the latency histogram.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Shop.LoadTest.Reporting;
 
 /// <summary>The result as plain lines for the terminal (and a test's output).</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
-using Shop.LoadTest.Measurement;
-
 namespace Shop.LoadTest.Reporting;
 
 /// <summary>A self-contained HTML page per run or sweep: the figures, the audit and inline SVG charts.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Shop.LoadTest.Limits;
-
 namespace Shop.LoadTest.Reporting;
 
 /// <summary>One of the system's figures set against the machine's limit it is bounded by.</summary>

@@ -1,6 +1,3 @@
-using Shop.Testing.Audit;
-using Shop.LoadTest.Measurement;
-
 namespace Shop.LoadTest.Reporting;
 
 /// <summary>Everything one run measured: written as JSON and drawn as HTML.</summary>

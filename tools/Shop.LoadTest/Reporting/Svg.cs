@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
-
 namespace Shop.LoadTest.Reporting;
 
 /// <summary>Small inline SVG charts, so a report is one file that opens anywhere.</summary>

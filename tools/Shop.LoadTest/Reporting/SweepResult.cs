@@ -1,5 +1,3 @@
-using Shop.LoadTest.Limits;
-
 namespace Shop.LoadTest.Reporting;
 
 /// <summary>A sweep: one step per rate until one fails; the last passing step's completed rate is the capacity.</summary>
