@@ -18,12 +18,15 @@ internal sealed partial class OutboxDispatchWorker(
     IMessagePublisher publisher,
     IOutboxMarker marker,
     IOutboxSignal relaySignal,
+    EventContract contract,
     IOptions<MessagingOptions> options,
     TimeProvider clock,
     ILogger<OutboxDispatchWorker> logger) : BackgroundService
 {
     private readonly Channel<(Guid Id, DateTimeOffset ConfirmedAt)> _confirmed =
         Channel.CreateUnbounded<(Guid, DateTimeOffset)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    private readonly Action<ILogger, Guid, string, Guid, Exception?> _notConfirmed = OutboxLog.NotConfirmed(contract);
 
     /// <summary>Commits hand their rows over from here on (ExecuteAsync itself starts later, on the thread pool).</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -155,7 +158,7 @@ internal sealed partial class OutboxDispatchWorker(
     }
 
     private void LogNotConfirmed(Exception exception, Guid messageId, string type, Guid correlationId) =>
-        OutboxLog.NotConfirmed(logger, messageId, type, correlationId, exception);
+        _notConfirmed(logger, messageId, type, correlationId, exception);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "{Failed} of {Count} committed outbox messages were not confirmed ({Error}); the relay takes them over after {Grace}")]

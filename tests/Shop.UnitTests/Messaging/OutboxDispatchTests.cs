@@ -143,7 +143,7 @@ public sealed class OutboxDispatchTests
                     }
                     return Task.CompletedTask;
                 });
-            Worker = new OutboxDispatchWorker(Dispatcher, publisher.Object, marker.Object, Signal, options, TimeProvider.System,
+            Worker = new OutboxDispatchWorker(Dispatcher, publisher.Object, marker.Object, Signal, ShopEvents.Contract, options, TimeProvider.System,
                 NullLogger<OutboxDispatchWorker>.Instance);
         }
 
