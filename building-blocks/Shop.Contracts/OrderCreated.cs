@@ -1,3 +1,5 @@
+using Shop.Messaging;
+
 namespace Shop.Contracts;
 
 /// <summary>Orders asks Payments to charge <see cref="Amount"/> minor units for the order.</summary>

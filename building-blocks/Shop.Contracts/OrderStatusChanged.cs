@@ -1,3 +1,5 @@
+using Shop.Messaging;
+
 namespace Shop.Contracts;
 
 /// <summary>An order reached a new status (PAID or FAILED); the gateway pushes it to the order's user.</summary>

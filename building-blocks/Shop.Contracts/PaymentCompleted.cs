@@ -1,3 +1,5 @@
+using Shop.Messaging;
+
 namespace Shop.Contracts;
 
 /// <summary>

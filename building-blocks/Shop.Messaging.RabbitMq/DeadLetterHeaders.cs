@@ -1,6 +1,5 @@
 using System.Collections;
 using RabbitMQ.Client;
-using Shop.Contracts;
 
 namespace Shop.Messaging.RabbitMq;
 

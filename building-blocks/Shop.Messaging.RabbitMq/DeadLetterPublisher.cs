@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Shop.Contracts;
 
 namespace Shop.Messaging.RabbitMq;
 
 /// <summary>Moves a message that can never be applied to its queue's DLQ, with the reason; retried until the broker confirms.</summary>
 internal sealed partial class DeadLetterPublisher(
-    IMessagePublisher publisher, IOptions<MessagingOptions> options, TimeProvider clock, ILogger<DeadLetterPublisher> logger)
+    IMessagePublisher publisher, MessageTopology topology, IOptions<MessagingOptions> options, TimeProvider clock, ILogger<DeadLetterPublisher> logger)
 {
     public async Task PublishAsync(string queue, Delivery delivery, string reason, Activity? activity, CancellationToken cancellationToken)
     {
@@ -24,7 +23,7 @@ internal sealed partial class DeadLetterPublisher(
         var deadLetter = new OutgoingMessage(
             messageId == Guid.Empty ? Guid.CreateVersion7() : messageId,
             delivery.Type ?? "unknown",
-            ShopTopology.DeadLetterExchange,
+            topology.DeadLetterExchange,
             queue,
             delivery.Body,
             correlationId,

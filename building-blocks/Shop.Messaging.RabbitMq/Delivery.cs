@@ -1,5 +1,4 @@
 using RabbitMQ.Client.Events;
-using Shop.Contracts;
 
 namespace Shop.Messaging.RabbitMq;
 

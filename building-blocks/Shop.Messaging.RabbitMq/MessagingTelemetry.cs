@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Shop.Messaging.RabbitMq;
 
 /// <summary>
-/// The spans of the outbox and inbox. One order is one trace: the outbox row keeps the traceparent of the span that
+/// The spans of the outbox and inbox. The events of one flow are one trace: the outbox row keeps the traceparent of the span that
 /// wrote it, the publish span (of the commit-time dispatch or the relay) continues that trace, and its id travels in the message's <c>traceparent</c> header.
 /// </summary>
 public static class MessagingTelemetry

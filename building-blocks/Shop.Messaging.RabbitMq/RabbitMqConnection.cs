@@ -12,6 +12,7 @@ namespace Shop.Messaging.RabbitMq;
 public sealed partial class RabbitMqConnection(
     IOptions<RabbitMqOptions> rabbitOptions,
     IOptions<MessagingOptions> messagingOptions,
+    MessageTopology topology,
     TimeProvider clock,
     ILogger<RabbitMqConnection> logger) : IAsyncDisposable
 {
@@ -41,6 +42,9 @@ public sealed partial class RabbitMqConnection(
         return await OpenAsync(purpose, cancellationToken);
     }
 
+    /// <summary>The topology this service declares, as its app composed it.</summary>
+    public MessageTopology Topology => topology;
+
     /// <summary>
     /// Declares the whole topology with the configured queue type on <paramref name="channel"/>. A queue of another type
     /// is logged once as an error naming the queue and the command that migrates it, and reported by the health check
@@ -51,7 +55,7 @@ public sealed partial class RabbitMqConnection(
     {
         try
         {
-            await RabbitMqTopology.DeclareAsync(channel, rabbitOptions.Value.QueueType, cancellationToken);
+            await RabbitMqTopology.DeclareAsync(channel, topology, rabbitOptions.Value.QueueType, cancellationToken);
         }
         catch (QueueMismatchException mismatch)
         {
@@ -103,11 +107,12 @@ public sealed partial class RabbitMqConnection(
                 throw;
             }
             _lastFailure = null;
-            // Confirms are tracked per publish; the limiter stays above any relay batch so it never throttles one.
+            // Confirms are tracked per publish; the limiter stays above a relay batch and the commit-time dispatch's batches in
+            // flight together (at most 4 of the same size), so it never throttles them.
             var options = new CreateChannelOptions(
                 publisherConfirmationsEnabled: true,
                 publisherConfirmationTrackingEnabled: true,
-                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(Math.Max(1024, messagingOptions.Value.RelayBatchSize * 4)));
+                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(Math.Max(1024, messagingOptions.Value.RelayBatchSize * 6)));
             var created = await _connection.CreateChannelAsync(options, cancellationToken);
             await DeclareTopologyAsync(created, cancellationToken);
             _publishChannel = created;

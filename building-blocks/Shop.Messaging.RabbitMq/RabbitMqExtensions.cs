@@ -10,11 +10,14 @@ public static class RabbitMqExtensions
     /// <summary>
     /// The service's broker connections and confirmed publisher, without any database: <c>ConnectionStrings:{connectionName}</c>
     /// (an AMQP URI) and the <c>RabbitMq</c> section say where, the <c>Messaging</c> section how (the service's name in
-    /// connection names, the consumers' prefetch and batches).
+    /// connection names, the consumers' prefetch and batches). Every connection declares <paramref name="topology"/>,
+    /// the whole of the system's, before it publishes or consumes.
     /// </summary>
-    public static IHostApplicationBuilder AddRabbitMq(this IHostApplicationBuilder builder, string connectionName, string serviceName)
+    public static IHostApplicationBuilder AddRabbitMq(this IHostApplicationBuilder builder, string connectionName, string serviceName,
+        MessageTopology topology)
     {
         var services = builder.Services;
+        services.AddSingleton(topology);
         services.AddOptions<MessagingOptions>()
             .Configure(options => options.ServiceName = serviceName)
             .BindConfiguration(MessagingOptions.SectionName)

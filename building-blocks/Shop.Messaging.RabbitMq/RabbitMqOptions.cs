@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using RabbitMQ.Client;
-using Shop.Contracts;
 
 namespace Shop.Messaging.RabbitMq;
 

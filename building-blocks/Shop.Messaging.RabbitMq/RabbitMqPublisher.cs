@@ -12,7 +12,7 @@ internal sealed class RabbitMqPublisher(RabbitMqConnection connection, IOptions<
     public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         // The relay runs in the background with no trace of its own to continue: the producer span's parent is the span that
-        // wrote the row (its stored traceparent), so the order's trace goes on; the batch that carried it is linked instead.
+        // wrote the row (its stored traceparent), so the flow's trace goes on; the batch that carried it is linked instead.
         var parent = MessagingTelemetry.ParseTraceParent(message.TraceParent);
         using var activity = parent == default
             ? MessagingTelemetry.Source.StartActivity(MessagingTelemetry.PublishSpanName(message.Exchange), ActivityKind.Producer)

@@ -1,5 +1,3 @@
-using Shop.Contracts;
-
 namespace Shop.Messaging;
 
 /// <summary>

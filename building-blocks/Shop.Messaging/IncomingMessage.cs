@@ -1,5 +1,3 @@
-using Shop.Contracts;
-
 namespace Shop.Messaging;
 
 /// <summary>A message handed to a handler, with what the broker said of its delivery.</summary>

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Shop.Contracts;
 using Shop.Messaging.Inbox;
 
 namespace Shop.Messaging;
@@ -10,21 +9,23 @@ namespace Shop.Messaging;
 public sealed class MessagingBuilder
 {
     private readonly ConsumerRegistry _registry;
+    private readonly EventContract _contract;
 
-    internal MessagingBuilder(IHostApplicationBuilder builder, ConsumerRegistry registry)
+    internal MessagingBuilder(IHostApplicationBuilder builder, ConsumerRegistry registry, EventContract contract)
     {
         Builder = builder;
         _registry = registry;
+        _contract = contract;
     }
 
     public IHostApplicationBuilder Builder { get; }
 
-    /// <summary>Consumes <typeparamref name="TEvent"/> from the queue <see cref="ShopTopology"/> binds it to.</summary>
+    /// <summary>Consumes <typeparamref name="TEvent"/> from the queue the contract's topology binds it to.</summary>
     public MessagingBuilder AddConsumer<TEvent, THandler>()
         where TEvent : class, IIntegrationEvent
         where THandler : class, IMessageHandler<TEvent>
     {
-        _registry.Add(ConsumerRegistration.For<TEvent, THandler>());
+        _registry.Add(ConsumerRegistration.For<TEvent, THandler>(_contract));
         Builder.Services.TryAddScoped<THandler>();
         return this;
     }
@@ -37,7 +38,7 @@ public sealed class MessagingBuilder
         where TEvent : class, IIntegrationEvent
         where THandler : class, IMessageBatchHandler<TEvent>
     {
-        _registry.Add(ConsumerRegistration.ForBatch<TEvent, THandler>());
+        _registry.Add(ConsumerRegistration.ForBatch<TEvent, THandler>(_contract));
         Builder.Services.TryAddScoped<THandler>();
         return this;
     }

@@ -15,11 +15,14 @@ public static class MessagingExtensions
     /// (<see cref="Persistence.MessagingModelBuilderExtensions.AddMessagingTables"/>), on the broker connection of
     /// <see cref="RabbitMqExtensions.AddRabbitMq"/>. Call it beside <c>AddServiceDatabase</c>, which picks up the outbox's commit hook.
     /// </summary>
-    public static MessagingBuilder AddMessaging<TDbContext>(this IHostApplicationBuilder builder, string connectionName, string serviceName)
+    /// <param name="contract">The system's events: where each goes, which queue receives it, how it is serialised.</param>
+    public static MessagingBuilder AddMessaging<TDbContext>(this IHostApplicationBuilder builder, string connectionName, string serviceName,
+        EventContract contract)
         where TDbContext : DbContext
     {
-        builder.AddRabbitMq(connectionName, serviceName);
+        builder.AddRabbitMq(connectionName, serviceName, contract.Topology);
         var services = builder.Services;
+        services.AddSingleton(contract);
         services.AddSingleton<IOutboxSignal, OutboxSignal>();
         services.AddSingleton<OutboxDispatchQueue>();
         services.AddSingleton<IOutboxDispatcher>(provider => provider.GetRequiredService<OutboxDispatchQueue>());
@@ -44,6 +47,6 @@ public static class MessagingExtensions
         services.AddSingleton<IDeliveryBatchHandler>(provider => provider.GetRequiredService<DeliveryBatchHandler>());
         services.AddSingleton<ConsumerBacklog>();
         services.AddHostedService<RabbitMqConsumerHost>();
-        return new MessagingBuilder(builder, registry);
+        return new MessagingBuilder(builder, registry, contract);
     }
 }

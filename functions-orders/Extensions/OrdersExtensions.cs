@@ -22,7 +22,7 @@ public static class OrdersExtensions
     {
         builder.AddShopTelemetry(ServiceName);
         builder.AddServiceDatabase<OrdersDbContext>(DatabaseConnectionName);
-        builder.AddMessaging<OrdersDbContext>(BrokerConnectionName, ServiceName)
+        builder.AddMessaging<OrdersDbContext>(BrokerConnectionName, ServiceName, ShopEvents.Contract)
             .AddBatchConsumer<PaymentCompleted, ApplyPaymentResult>()
             .AddBatchConsumer<PaymentFailed, ApplyPaymentResult>();
         builder.Services.AddScoped<CreateOrderHandler>();

@@ -20,17 +20,12 @@ public sealed class CreateOrderFunction(CreateOrderHandler handler, AdmissionCon
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        using var ticket = admission.TryEnter();
-        if (ticket.Refusal is { } refusal)
+        using var write = await AmountWrite.BeginAsync(admission, request, cancellationToken);
+        if (!write.Admitted)
         {
-            return refusal;
+            return write.Refusal;
         }
-        var (input, problem) = await ApiRequest.ReadAmountRequestAsync(request, cancellationToken);
-        if (input is null)
-        {
-            return problem!;
-        }
-
+        var input = write.Input;
         var result = await handler.HandleAsync(new CreateOrder(input.UserId, input.Amount, input.IdempotencyKey), cancellationToken);
         return result.Order is null
             ? ApiProblems.Conflict($"The {ApiHeaders.IdempotencyKey} '{input.IdempotencyKey}' was used for a different order.")

@@ -10,9 +10,6 @@ public sealed class HealthFunction(IServiceHealth health)
     [Function("Health")]
     public async Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
-        CancellationToken cancellationToken)
-    {
-        var report = await health.CheckAsync(cancellationToken);
-        return TypedResults.Json(report, statusCode: report.IsHealthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-    }
+        CancellationToken cancellationToken) =>
+        (await health.CheckAsync(cancellationToken)).ToResult();
 }

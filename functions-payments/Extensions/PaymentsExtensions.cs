@@ -22,7 +22,7 @@ public static class PaymentsExtensions
     {
         builder.AddShopTelemetry(ServiceName);
         builder.AddServiceDatabase<PaymentsDbContext>(DatabaseConnectionName);
-        builder.AddMessaging<PaymentsDbContext>(BrokerConnectionName, ServiceName)
+        builder.AddMessaging<PaymentsDbContext>(BrokerConnectionName, ServiceName, ShopEvents.Contract)
             .AddBatchConsumer<OrderCreated, ChargeOrder>();
         builder.Services.AddScoped<OpenAccountHandler>();
         builder.Services.AddScoped<TopUpHandler>();

@@ -17,16 +17,12 @@ public sealed class TopUpFunction(TopUpHandler handler, AdmissionControl admissi
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "account/topup")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        using var ticket = admission.TryEnter();
-        if (ticket.Refusal is { } refusal)
+        using var write = await AmountWrite.BeginAsync(admission, request, cancellationToken);
+        if (!write.Admitted)
         {
-            return refusal;
+            return write.Refusal;
         }
-        var (input, problem) = await ApiRequest.ReadAmountRequestAsync(request, cancellationToken);
-        if (input is null)
-        {
-            return problem!;
-        }
+        var input = write.Input;
         var result = await handler.HandleAsync(new TopUp(input.UserId, input.Amount, input.IdempotencyKey), cancellationToken);
         return result switch
         {

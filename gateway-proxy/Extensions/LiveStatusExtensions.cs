@@ -1,3 +1,4 @@
+using Shop.Contracts;
 using Shop.Gateway.LiveStatus;
 using Shop.Messaging.RabbitMq;
 
@@ -12,7 +13,7 @@ public static class LiveStatusExtensions
     public static IHostApplicationBuilder AddLiveStatus(this IHostApplicationBuilder builder)
     {
         // The broker connection as every service makes it: RabbitMqOptions validate the AMQP URI and the cluster's endpoints.
-        builder.AddRabbitMq(OrderStatusFeedOptions.ConnectionStringName, GatewayExtensions.ServiceName);
+        builder.AddRabbitMq(OrderStatusFeedOptions.ConnectionStringName, GatewayExtensions.ServiceName, ShopTopology.Topology);
         builder.Services.AddOptions<OrderStatusFeedOptions>()
             .BindConfiguration(OrderStatusFeedOptions.SectionName)
             .ValidateDataAnnotations()

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Shop.Contracts;
+using Shop.Messaging;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.Gateway.LiveStatus;
@@ -51,7 +52,7 @@ internal sealed class OrderStatusFeed(
             };
 
             // Declared exactly as the Orders app declares it, so whichever starts first, both agree.
-            await RabbitMqTopology.DeclareEventExchangeAsync(channel, Route.Exchange, stoppingToken);
+            await RabbitMqTopology.DeclareEventExchangeAsync(channel, connection.Topology, Route.Exchange, stoppingToken);
             await channel.QueueDeclareAsync(QueueName, durable: false, exclusive: true, autoDelete: true, cancellationToken: stoppingToken);
             await channel.QueueBindAsync(QueueName, Route.Exchange, Route.RoutingKey, cancellationToken: stoppingToken);
             await channel.BasicQosAsync(0, options.Value.Prefetch, global: false, stoppingToken);

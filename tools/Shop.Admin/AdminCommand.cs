@@ -1,4 +1,5 @@
 using Shop.Contracts;
+using Shop.Messaging;
 
 namespace Shop.Admin;
 
@@ -73,8 +74,8 @@ public sealed record AdminCommand(AdminAction Action, IReadOnlyList<string> Queu
             }
             return to switch
             {
-                "quorum" => new AdminCommand(AdminAction.Migrate, [], null, broker, Contracts.QueueType.Quorum),
-                "classic" => new AdminCommand(AdminAction.Migrate, [], null, broker, Contracts.QueueType.Classic),
+                "quorum" => new AdminCommand(AdminAction.Migrate, [], null, broker, Messaging.QueueType.Quorum),
+                "classic" => new AdminCommand(AdminAction.Migrate, [], null, broker, Messaging.QueueType.Classic),
                 _ => throw new ArgumentException("'queues migrate' needs --to quorum or --to classic."),
             };
         }

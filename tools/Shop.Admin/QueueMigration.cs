@@ -1,6 +1,7 @@
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Shop.Contracts;
+using Shop.Messaging;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.Admin;
@@ -34,7 +35,7 @@ public sealed class QueueMigration : IAsyncDisposable
     {
         await using (var channel = await _connection.CreateChannelAsync())
         {
-            await RabbitMqTopology.DeclareExchangesAsync(channel, CancellationToken.None);
+            await RabbitMqTopology.DeclareExchangesAsync(channel, ShopTopology.Topology, CancellationToken.None);
         }
         var type = Name(to);
         var stopped = 0;
@@ -129,7 +130,7 @@ public sealed class QueueMigration : IAsyncDisposable
     {
         try
         {
-            await WithChannelAsync(channel => RabbitMqTopology.DeclareQueueAsync(channel, queue, to, CancellationToken.None));
+            await WithChannelAsync(channel => RabbitMqTopology.DeclareQueueAsync(channel, ShopTopology.Topology, queue, to, CancellationToken.None));
             return true;
         }
         catch (QueueMismatchException)

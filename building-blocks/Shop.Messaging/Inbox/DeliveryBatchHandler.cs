@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Shop.Contracts;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.Messaging.Inbox;
@@ -16,12 +15,23 @@ namespace Shop.Messaging.Inbox;
 /// </summary>
 internal sealed partial class DeliveryBatchHandler(
     ConsumerRegistry registry,
+    EventContract contract,
     IServiceScopeFactory scopes,
     DeadLetterPublisher deadLetters,
     IOptions<MessagingOptions> options,
     ILogger<DeliveryBatchHandler> logger) : IDeliveryBatchHandler
 {
     public IEnumerable<string> Queues => registry.Queues;
+
+    // Templates built from the contract, so the lines name a message's correlation as the app's events do.
+    private readonly string _correlationProperty = contract.CorrelationLogProperty;
+
+    private readonly Action<ILogger, Guid, string, string?, Exception?> _applied = LoggerMessage.Define<Guid, string, string?>(
+        LogLevel.Debug, default, $"Applied message {{MessageId}} ({{MessageType}}) for {contract.CorrelationName} {{{contract.CorrelationLogProperty}}}");
+
+    private readonly Action<ILogger, Guid, string, string?, Exception?> _duplicate = LoggerMessage.Define<Guid, string, string?>(
+        LogLevel.Information, default,
+        $"Duplicate message {{MessageId}} ({{MessageType}}) for {contract.CorrelationName} {{{contract.CorrelationLogProperty}}} absorbed by the inbox");
 
     private sealed record Item(Delivery Delivery, InboxItem Inbox);
 
@@ -50,7 +60,7 @@ internal sealed partial class DeliveryBatchHandler(
         using var scope = batch.Count == 1
             ? logger.BeginScope(new Dictionary<string, object?>
             {
-                ["MessageId"] = batch[0].MessageId, ["MessageType"] = batch[0].Type, [EventCorrelation.LogProperty] = batch[0].CorrelationId, ["Queue"] = queue,
+                ["MessageId"] = batch[0].MessageId, ["MessageType"] = batch[0].Type, [_correlationProperty] = batch[0].CorrelationId, ["Queue"] = queue,
             })
             : logger.BeginScope(new Dictionary<string, object?> { ["Queue"] = queue, ["BatchSize"] = batch.Count });
 
@@ -222,17 +232,9 @@ internal sealed partial class DeliveryBatchHandler(
 
     private static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
 
-    // Templates built from the events' correlation, so the lines name it as the events do (for the shop: "for order {OrderId}").
-    private static readonly Action<ILogger, Guid, string, string?, Exception?> Applied = LoggerMessage.Define<Guid, string, string?>(
-        LogLevel.Debug, default, "Applied message {MessageId} ({MessageType}) for " + EventCorrelation.Name + " {" + EventCorrelation.LogProperty + "}");
+    private void LogApplied(Guid messageId, string messageType, string? correlationId) => _applied(logger, messageId, messageType, correlationId, null);
 
-    private static readonly Action<ILogger, Guid, string, string?, Exception?> Duplicate = LoggerMessage.Define<Guid, string, string?>(
-        LogLevel.Information, default,
-        "Duplicate message {MessageId} ({MessageType}) for " + EventCorrelation.Name + " {" + EventCorrelation.LogProperty + "} absorbed by the inbox");
-
-    private void LogApplied(Guid messageId, string messageType, string? correlationId) => Applied(logger, messageId, messageType, correlationId, null);
-
-    private void LogDuplicate(Guid messageId, string messageType, string? correlationId) => Duplicate(logger, messageId, messageType, correlationId, null);
+    private void LogDuplicate(Guid messageId, string messageType, string? correlationId) => _duplicate(logger, messageId, messageType, correlationId, null);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "A batch of {Count} messages from {Queue} (first {MessageId}) failed; applying them one by one")]

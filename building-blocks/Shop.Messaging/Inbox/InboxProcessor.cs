@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
-using Shop.Messaging.Persistence;
 
 namespace Shop.Messaging.Inbox;
 

@@ -8,8 +8,9 @@ namespace Shop.Messaging.Outbox;
 
 /// <summary>
 /// Publishes each committed outbox row at once, so an event leaves within a broker round trip of its commit rather
-/// than at the relay's next round. Rows waiting together go out together, all in flight at once; the confirmed ones
-/// are marked published in batches, off the publishing path. A row whose publish fails is left to the relay, which
+/// than at the relay's next round. Rows waiting together go out together, all in flight at once; the next batch does
+/// not wait for the previous one's confirms (up to <see cref="MaxBatchesInFlight"/> at once), so a row waits for its own
+/// confirm only. The confirmed rows are marked published in batches, off the publishing path. A row whose publish fails is left to the relay, which
 /// takes over rows older than <see cref="MessagingOptions.RelayGrace"/>: nothing depends on this worker alone.
 /// </summary>
 internal sealed partial class OutboxDispatchWorker(
@@ -17,12 +18,15 @@ internal sealed partial class OutboxDispatchWorker(
     IMessagePublisher publisher,
     IOutboxMarker marker,
     IOutboxSignal relaySignal,
+    EventContract contract,
     IOptions<MessagingOptions> options,
     TimeProvider clock,
     ILogger<OutboxDispatchWorker> logger) : BackgroundService
 {
     private readonly Channel<(Guid Id, DateTimeOffset ConfirmedAt)> _confirmed =
         Channel.CreateUnbounded<(Guid, DateTimeOffset)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    private readonly Action<ILogger, Guid, string, Guid, Exception?> _notConfirmed = OutboxLog.NotConfirmed(contract);
 
     /// <summary>Commits hand their rows over from here on (ExecuteAsync itself starts later, on the thread pool).</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -50,19 +54,48 @@ internal sealed partial class OutboxDispatchWorker(
         await marking;
     }
 
+    /// <summary>
+    /// Batches publishing at once. Rows that arrive while all are waiting for confirms gather into the next batch; with
+    /// <see cref="MessagingOptions.RelayBatchSize"/> rows each they stay under the channel's limit of unconfirmed publishes.
+    /// </summary>
+    internal const int MaxBatchesInFlight = 4;
+
     private async Task DispatchAsync(CancellationToken stoppingToken)
     {
         var reader = queue.Reader;
         var batchSize = options.Value.RelayBatchSize;
-        var batch = new List<OutboxMessage>(batchSize);
-        while (await reader.WaitToReadAsync(stoppingToken))
+        using var slots = new SemaphoreSlim(MaxBatchesInFlight);
+        var inFlight = new List<Task>();
+        try
         {
-            batch.Clear();
-            while (batch.Count < batchSize && reader.TryRead(out var message))
+            while (await reader.WaitToReadAsync(stoppingToken))
             {
-                batch.Add(message);
+                await slots.WaitAsync(stoppingToken);
+                var batch = new List<OutboxMessage>();
+                while (batch.Count < batchSize && reader.TryRead(out var message))
+                {
+                    batch.Add(message);
+                }
+                inFlight.RemoveAll(task => task.IsCompleted);
+                inFlight.Add(PublishAndReleaseAsync(batch, slots, stoppingToken));
             }
+        }
+        finally
+        {
+            // Confirms still to come are recorded before the marks stop.
+            await Task.WhenAll(inFlight);
+        }
+    }
+
+    private async Task PublishAndReleaseAsync(List<OutboxMessage> batch, SemaphoreSlim slots, CancellationToken stoppingToken)
+    {
+        try
+        {
             await PublishBatchAsync(batch, stoppingToken);
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 
@@ -125,7 +158,7 @@ internal sealed partial class OutboxDispatchWorker(
     }
 
     private void LogNotConfirmed(Exception exception, Guid messageId, string type, Guid correlationId) =>
-        OutboxLog.NotConfirmed(logger, messageId, type, correlationId, exception);
+        _notConfirmed(logger, messageId, type, correlationId, exception);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "{Failed} of {Count} committed outbox messages were not confirmed ({Error}); the relay takes them over after {Grace}")]

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Shop.Messaging.Persistence;
 
 namespace Shop.Messaging.Outbox;
 

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Shop.Messaging.Persistence;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.Messaging.Outbox;
@@ -11,6 +10,7 @@ namespace Shop.Messaging.Outbox;
 internal sealed class OutboxRelay<TDbContext>(
     IServiceScopeFactory scopes,
     IMessagePublisher publisher,
+    EventContract contract,
     IOptions<MessagingOptions> options,
     TimeProvider clock,
     ILogger<OutboxRelay<TDbContext>> logger) : IOutboxRelay
@@ -20,6 +20,7 @@ internal sealed class OutboxRelay<TDbContext>(
     internal const long RelayLockKey = 0x5348_4F50_0001;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Action<ILogger, Guid, string, Guid, Exception?> _notConfirmed = OutboxLog.NotConfirmed(contract);
 
     public async Task<RelayResult> DrainAsync(CancellationToken cancellationToken)
     {
@@ -87,7 +88,7 @@ internal sealed class OutboxRelay<TDbContext>(
             }
             failed.Add(batch[i].Id);
             firstError ??= error;
-            logger.LogDebug(error, OutboxLog.NotConfirmedTemplate, batch[i].Id, batch[i].Type, batch[i].CorrelationId);
+            _notConfirmed(logger, batch[i].Id, batch[i].Type, batch[i].CorrelationId, error);
         }
         if (firstError is not null)
         {

@@ -50,7 +50,7 @@ public sealed class MessagingStore : IAsyncLifetime
         });
         builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
         builder.AddServiceDatabase<OrdersDbContext>(OrdersExtensions.DatabaseConnectionName);
-        builder.AddMessaging<OrdersDbContext>(OrdersExtensions.BrokerConnectionName, "store-test");
+        builder.AddMessaging<OrdersDbContext>(OrdersExtensions.BrokerConnectionName, "store-test", ShopEvents.Contract);
         configure?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -101,7 +101,7 @@ public sealed class RelayTests(ShopSystem system) : ShopTests
             ["Messaging:RelayBatchSize"] = "50",
         });
         builder.AddServiceDatabase<OrdersDbContext>(OrdersExtensions.DatabaseConnectionName);
-        builder.AddMessaging<OrdersDbContext>(OrdersExtensions.BrokerConnectionName, name);
+        builder.AddMessaging<OrdersDbContext>(OrdersExtensions.BrokerConnectionName, name, ShopEvents.Contract);
         return builder.Build();
     }
 }

@@ -25,11 +25,11 @@ public sealed class QueueTypeTests(ShopSystem system) : ShopTests
         await using var vhost = await ScratchVirtualHost.CreateAsync();
         await using (var channel = await vhost.Connection.CreateChannelAsync())
         {
-            await RabbitMqTopology.DeclareAsync(channel, existing, CancellationToken.None);
+            await RabbitMqTopology.DeclareAsync(channel, ShopTopology.Topology, existing, CancellationToken.None);
         }
 
         await using var again = await vhost.Connection.CreateChannelAsync();
-        var mismatch = await Assert.ThrowsAsync<QueueMismatchException>(() => RabbitMqTopology.DeclareAsync(again, declared, CancellationToken.None));
+        var mismatch = await Assert.ThrowsAsync<QueueMismatchException>(() => RabbitMqTopology.DeclareAsync(again, ShopTopology.Topology, declared, CancellationToken.None));
 
         Assert.Equal(ShopTopology.DurableQueues[0].Name, mismatch.Queue);
         Assert.Contains("inequivalent arg 'x-queue-type'", mismatch.Message);
@@ -47,7 +47,7 @@ public sealed class QueueTypeTests(ShopSystem system) : ShopTests
         await using var vhost = await ScratchVirtualHost.CreateAsync();
         await using (var channel = await vhost.Connection.CreateChannelAsync())
         {
-            await RabbitMqTopology.DeclareAsync(channel, QueueType.Quorum, CancellationToken.None);
+            await RabbitMqTopology.DeclareAsync(channel, ShopTopology.Topology, QueueType.Quorum, CancellationToken.None);
         }
         await using var broker = await RawBroker.ConnectAsync(vhost.Uri);
         var messageId = Guid.NewGuid();

@@ -34,7 +34,7 @@ public sealed class SystemAudit(NpgsqlDataSource ordersDb, NpgsqlDataSource paym
 
     public async Task<(long Orders, long Payments)> UnpublishedOutboxAsync(DateTimeOffset? createdBefore = null, CancellationToken cancellationToken = default)
     {
-        const string sql = "SELECT count(*) FROM outbox_messages WHERE published_at IS NULL AND created_at <= $1";
+        const string sql = $"SELECT count(*) FROM {MessagingTables.Outbox} WHERE published_at IS NULL AND created_at <= $1";
         var before = createdBefore ?? Forever;
         return (await ordersDb.ScalarAsync(sql, cancellationToken, before), await paymentsDb.ScalarAsync(sql, cancellationToken, before));
     }

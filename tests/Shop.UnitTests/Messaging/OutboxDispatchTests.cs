@@ -53,6 +53,26 @@ public sealed class OutboxDispatchTests
     }
 
     [Fact]
+    public async Task A_row_waiting_for_its_confirm_does_not_hold_up_rows_committed_after_it()
+    {
+        var slow = Row();
+        var confirm = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var harness = new Harness(awaitConfirm: message => message.MessageId == slow.Id ? confirm.Task : null);
+        await harness.Worker.StartAsync(CancellationToken.None);
+        var later = Row();
+
+        harness.Dispatcher.Committed([slow]);
+        await harness.PublishedAsync(1);
+        harness.Dispatcher.Committed([later]);
+
+        Assert.Equal([later.Id], await harness.MarkedAsync(1));
+        confirm.SetResult();
+        var marked = await harness.MarkedAsync(2);
+        await harness.Worker.StopAsync(CancellationToken.None);
+        Assert.Equal([later.Id, slow.Id], marked);
+    }
+
+    [Fact]
     public void Without_a_running_worker_a_commit_only_wakes_the_relay()
     {
         var harness = new Harness();
@@ -93,7 +113,8 @@ public sealed class OutboxDispatchTests
         private readonly ConcurrentQueue<Guid> _marked = new();
         private int _markAttempts;
 
-        public Harness(Func<OutgoingMessage, Exception?>? refuse = null, bool failFirstMark = false, bool dispatchOnCommit = true)
+        public Harness(Func<OutgoingMessage, Exception?>? refuse = null, bool failFirstMark = false, bool dispatchOnCommit = true,
+            Func<OutgoingMessage, Task?>? awaitConfirm = null)
         {
             var options = Options.Create(new MessagingOptions { ServiceName = "test", DispatchOnCommit = dispatchOnCommit });
             Dispatcher = new OutboxDispatchQueue(Signal, options);
@@ -102,6 +123,10 @@ public sealed class OutboxDispatchTests
                 .Returns((OutgoingMessage message, CancellationToken _) =>
                 {
                     Published.Enqueue(message);
+                    if (awaitConfirm?.Invoke(message) is { } confirmed)
+                    {
+                        return confirmed;
+                    }
                     return refuse?.Invoke(message) is { } error ? Task.FromException(error) : Task.CompletedTask;
                 });
             var marker = new Mock<IOutboxMarker>();
@@ -118,7 +143,7 @@ public sealed class OutboxDispatchTests
                     }
                     return Task.CompletedTask;
                 });
-            Worker = new OutboxDispatchWorker(Dispatcher, publisher.Object, marker.Object, Signal, options, TimeProvider.System,
+            Worker = new OutboxDispatchWorker(Dispatcher, publisher.Object, marker.Object, Signal, ShopEvents.Contract, options, TimeProvider.System,
                 NullLogger<OutboxDispatchWorker>.Instance);
         }
 
@@ -146,6 +171,16 @@ public sealed class OutboxDispatchTests
             }
             Assert.True(_marked.Count >= count, $"expected {count} rows marked, got {_marked.Count}");
             return [.. _marked];
+        }
+
+        public async Task PublishedAsync(int count)
+        {
+            var deadline = DateTime.UtcNow + Timeout;
+            while (Published.Count < count && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+            Assert.True(Published.Count >= count, $"expected {count} rows published, got {Published.Count}");
         }
 
         public async Task MarkAttemptsAsync(int count)

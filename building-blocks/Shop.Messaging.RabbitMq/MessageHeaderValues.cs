@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Shop.Contracts;
+namespace Shop.Messaging.RabbitMq;
 
 /// <summary>Reads AMQP message headers, which RabbitMQ delivers as UTF-8 bytes even when they were published as strings.</summary>
 public static class MessageHeaderValues

@@ -1,6 +1,6 @@
-namespace Shop.Contracts;
+namespace Shop.Messaging;
 
-/// <summary>How the durable queues of <see cref="ShopTopology"/> are declared: RabbitMQ's <c>x-queue-type</c>.</summary>
+/// <summary>How the durable queues of a <see cref="MessageTopology"/> are declared: RabbitMQ's <c>x-queue-type</c>.</summary>
 public enum QueueType
 {
     /// <summary>Replicated by Raft over the cluster's nodes: keeps its messages while a majority of them runs.</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Shop.Contracts;
+namespace Shop.Messaging.RabbitMq;
 
 /// <summary>One RabbitMQ node to connect to.</summary>
 public sealed record BrokerEndpoint(string Host, int Port)

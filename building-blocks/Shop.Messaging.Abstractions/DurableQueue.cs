@@ -1,4 +1,4 @@
-namespace Shop.Contracts;
+namespace Shop.Messaging;
 
 /// <summary>A durable queue of the topology, fed by one exchange through the routing keys it is bound with.</summary>
 public sealed record DurableQueue(string Name, DurableQueueRole Role, string Exchange, IReadOnlyList<string> RoutingKeys);

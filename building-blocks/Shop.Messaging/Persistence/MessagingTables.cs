@@ -1,7 +1,0 @@
-namespace Shop.Messaging.Persistence;
-
-public static class MessagingTables
-{
-    public const string Outbox = "outbox_messages";
-    public const string Inbox = "inbox_messages";
-}
