@@ -78,7 +78,10 @@ internal sealed class OutboxRelay<TDbContext>(
         Exception? firstError = null;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (outcomes[i] is not { } error)
+            // Not `is not { } error`: a mutation tool that flips the pattern or drops the `continue` then leaves `error`
+            // unassigned below, cannot compile that one mutant and gives up on the whole method.
+            var error = outcomes[i];
+            if (error is null)
             {
                 published.Add(batch[i].Id);
                 continue;

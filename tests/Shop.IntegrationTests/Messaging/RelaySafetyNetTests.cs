@@ -82,6 +82,8 @@ public sealed class RelaySafetyNetTests(MessagingStore store) : IClassFixture<Me
         Assert.Equal(rows[..2].Order(), _published.Order());
         var state = await OutboxStateAsync();
         Assert.NotNull(state[rows[0]].PublishedAt);
+        // The row confirmed in the failed batch keeps clean books: the failure is its neighbour's.
+        Assert.Equal((0, (string?)null), (state[rows[0]].Attempts, state[rows[0]].LastError));
         Assert.Equal(((DateTimeOffset?)null, 1, (string?)"InvalidOperationException: the broker said no"), state[failing]);
         Assert.All(rows[2..], id => Assert.Equal(((DateTimeOffset?)null, 0, (string?)null), state[id]));
 
@@ -95,6 +97,29 @@ public sealed class RelaySafetyNetTests(MessagingStore store) : IClassFixture<Me
         // The attempt stays counted; the next round published the failed row and the rest.
         Assert.Equal(1, (await OutboxStateAsync())[failing].Attempts);
         Assert.Equal(rows[1..].Order(), _published.Skip(2).Order());
+    }
+
+    [Fact]
+    public async Task A_rounds_failed_rows_all_record_its_first_error_cut_to_the_column_length()
+    {
+        var created = _clock.GetUtcNow() - TimeSpan.FromMinutes(1);
+        var first = await store.InsertOutboxRowAsync(created);
+        var second = await store.InsertOutboxRowAsync(created);
+        // Longer than last_error's 1000 characters: written whole, the update would fail and the round lose its bookkeeping.
+        var longMessage = new string('x', 2000);
+        _publisher.Setup(p => p.PublishAsync(It.Is<OutgoingMessage>(m => m.MessageId == first), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException(longMessage));
+        _publisher.Setup(p => p.PublishAsync(It.Is<OutgoingMessage>(m => m.MessageId == second), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new TimeoutException("no confirm"));
+        using var host = BuildRelayHost();
+
+        var result = await host.Services.GetRequiredService<IOutboxRelay>().DrainAsync(CancellationToken.None);
+
+        Assert.Equal(new RelayResult(0, 2), result);
+        var expected = ((DateTimeOffset?)null, 1, (string?)("InvalidOperationException: " + longMessage)[..1000]);
+        var state = await OutboxStateAsync();
+        Assert.Equal(expected, state[first]);
+        Assert.Equal(expected, state[second]);
     }
 
     [Fact]
