@@ -26,7 +26,7 @@ public sealed class HealthTests(GatewayFixture gateway) : IClassFixture<GatewayF
     public async Task Ready_answers_503_naming_the_service_that_is_down()
     {
         await using var orders = await EchoBackend.StartAsync("orders");
-        await using var downGateway = await GatewayHost.StartAsync(orders.Address, FreePort.Address());
+        await using var downGateway = await GatewayHost.StartAsync(orders.Address, FreePort.Refused);
 
         using var response = await downGateway.Client.GetAsync("/health/ready");
 

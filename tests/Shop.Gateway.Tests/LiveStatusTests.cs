@@ -7,7 +7,7 @@ public sealed class LiveStatusTests
     {
         await using var orders = await EchoBackend.StartAsync("orders");
         await using var payments = await EchoBackend.StartAsync("payments");
-        var broker = FreePort.Address();
+        var broker = FreePort.Refused;
 
         await using var gateway = await GatewayHost.StartAsync(orders.Address, payments.Address,
             $"ConnectionStrings:RabbitMq=amqp://guest:guest@127.0.0.1:{broker.Port}/");

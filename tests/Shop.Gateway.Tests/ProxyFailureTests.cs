@@ -6,7 +6,7 @@ public sealed class ProxyFailureTests
     public async Task Backend_that_is_down_answers_502_problem_naming_the_service()
     {
         await using var payments = await EchoBackend.StartAsync("payments");
-        await using var gateway = await GatewayHost.StartAsync(FreePort.Address(), payments.Address);
+        await using var gateway = await GatewayHost.StartAsync(FreePort.Refused, payments.Address);
 
         using var response = await gateway.Client.GetAsync("/orders/orders");
 
@@ -31,7 +31,7 @@ public sealed class ProxyFailureTests
     public async Task Other_service_keeps_working_while_one_is_down()
     {
         await using var payments = await EchoBackend.StartAsync("payments");
-        await using var gateway = await GatewayHost.StartAsync(FreePort.Address(), payments.Address);
+        await using var gateway = await GatewayHost.StartAsync(FreePort.Refused, payments.Address);
 
         using var response = await gateway.Client.GetAsync("/payments/account/balance");
 

@@ -12,6 +12,13 @@ public static class FreePort
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>An HTTP address on such a port: for an app to bind, or, left unbound, refused like a stopped service.</summary>
+    /// <summary>An HTTP address on such a port, for an app to bind.</summary>
     public static Uri Address() => new($"http://127.0.0.1:{Next()}/");
+
+    /// <summary>
+    /// An address that refuses connections like a stopped service. Not a free port left unbound: once released, another
+    /// test's app may bind that port and answer in its place. Port 1 is below the range the system hands out for port 0,
+    /// and no test binds it.
+    /// </summary>
+    public static Uri Refused { get; } = new("http://127.0.0.1:1/");
 }
