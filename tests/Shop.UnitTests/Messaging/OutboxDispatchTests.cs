@@ -164,33 +164,25 @@ public sealed class OutboxDispatchTests
 
         public async Task<List<Guid>> MarkedAsync(int count)
         {
-            var deadline = DateTime.UtcNow + Timeout;
-            while (_marked.Count < count && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(5);
-            }
-            Assert.True(_marked.Count >= count, $"expected {count} rows marked, got {_marked.Count}");
+            await WaitUntilAsync(() => _marked.Count >= count, () => $"expected {count} rows marked, got {_marked.Count}");
             return [.. _marked];
         }
 
-        public async Task PublishedAsync(int count)
-        {
-            var deadline = DateTime.UtcNow + Timeout;
-            while (Published.Count < count && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(5);
-            }
-            Assert.True(Published.Count >= count, $"expected {count} rows published, got {Published.Count}");
-        }
+        public Task PublishedAsync(int count) =>
+            WaitUntilAsync(() => Published.Count >= count, () => $"expected {count} rows published, got {Published.Count}");
 
-        public async Task MarkAttemptsAsync(int count)
+        public Task MarkAttemptsAsync(int count) =>
+            WaitUntilAsync(() => Volatile.Read(ref _markAttempts) >= count, () => $"expected {count} mark attempts");
+
+        /// <summary>Polls the condition until it holds or <see cref="Timeout"/> passes, then asserts it.</summary>
+        private static async Task WaitUntilAsync(Func<bool> done, Func<string> failure)
         {
             var deadline = DateTime.UtcNow + Timeout;
-            while (Volatile.Read(ref _markAttempts) < count && DateTime.UtcNow < deadline)
+            while (!done() && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(5);
             }
-            Assert.True(Volatile.Read(ref _markAttempts) >= count, $"expected {count} mark attempts");
+            Assert.True(done(), failure());
         }
     }
 }
