@@ -15,7 +15,9 @@ public sealed class AdmissionTests(ShopSystem system) : ShopTests
         try
         {
             var before = await system.Orders.Services.GetRequiredService<PendingOrdersGauge>().FreshReadingAsync();
-            await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options => options.MaxBacklog = (int)before + 2));
+            // The bound stays at before + 2 whether or not the stalled pipeline counts as overload.
+            await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options =>
+                options.MaxBacklog = options.MinBacklog = (int)before + 2));
             var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
 
             // Orders others left pending may leave the gauge's window meanwhile, so place orders until the bound is met.
@@ -65,5 +67,74 @@ public sealed class AdmissionTests(ShopSystem system) : ShopTests
             await system.ReplaceOrdersAsync();
             await system.ReplacePaymentsAsync();
         }
+    }
+
+    [Fact]
+    public async Task Once_nothing_has_finished_for_OverloadAfter_the_bound_falls_to_MinBacklog_well_below_MaxBacklog()
+    {
+        var user = await system.NewUserWithBalanceAsync(1000);
+        await system.Payments.StopAsync();
+        try
+        {
+            var before = await system.Orders.Services.GetRequiredService<PendingOrdersGauge>().FreshReadingAsync();
+            await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options =>
+            {
+                options.MaxBacklog = 1000;
+                options.MinBacklog = (int)before + 2;
+                options.OverloadAfter = TimeSpan.FromMilliseconds(200);
+            }));
+            var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
+
+            var accepted = 0;
+            HttpResponseMessage? refused = null;
+            for (var i = 0; i < 20 && refused is null; i++)
+            {
+                await gauge.FreshReadingAsync();
+                var response = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":10}", idempotencyKey: $"overload-{i}");
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    accepted++;
+                    response.Dispose();
+                }
+                else
+                {
+                    refused = response;
+                }
+            }
+
+            Assert.NotNull(refused);
+            using (refused)
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+                var detail = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString();
+                // Refused by the tightened bound (with the throughput it was sized from), not by MaxBacklog.
+                Assert.Matches(@"orders awaiting payment, about \d+ finished a second", detail);
+            }
+            Assert.InRange(accepted, 1, 20);
+            Assert.Equal(accepted, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
+        }
+        finally
+        {
+            await system.ReplaceOrdersAsync();
+            await system.ReplacePaymentsAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_gauge_counts_orders_as_they_finish()
+    {
+        var user = await system.NewUserWithBalanceAsync(1000);
+        var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
+        await gauge.FreshReadingAsync();
+        var finishedBefore = gauge.Finished!.Value;
+
+        var orders = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => system.Client.PlaceOrderAsync(user, 10)));
+        foreach (var order in orders)
+        {
+            await system.Client.WaitForFinalStatusAsync(user, order.Id);
+        }
+
+        await Eventually.UntilAsync(async () => { await gauge.FreshReadingAsync(); return gauge.Finished!.Value; },
+            finished => finished >= finishedBefore + 3, "the three final orders to count as finished");
     }
 }

@@ -1,0 +1,121 @@
+using Shop.Api.Admission;
+
+namespace Shop.UnitTests.Api;
+
+public sealed class BacklogBoundTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly AdmissionOptions _options = new()
+    {
+        MaxBacklog = 100, MinBacklog = 16, MaxWait = TimeSpan.FromMilliseconds(200), OverloadAfter = TimeSpan.FromSeconds(1),
+    };
+
+    private readonly BacklogBound _bound = new();
+
+    /// <summary>Feeds one reading every 100 ms from <paramref name="from"/> for <paramref name="span"/>; returns the last.</summary>
+    private BacklogBound.Reading Feed(TimeSpan from, TimeSpan span, long backlog, double throughput)
+    {
+        BacklogBound.Reading last = default;
+        for (var t = from; t <= from + span; t += TimeSpan.FromMilliseconds(100))
+        {
+            last = _bound.Observe(_options, Start + t, backlog, throughput);
+        }
+        return last;
+    }
+
+    [Fact]
+    public void A_burst_on_a_shop_that_keeps_up_is_bounded_only_by_MaxBacklog()
+    {
+        // 90 waiting at 150 finished a second is 0.6 s of work, for less than OverloadAfter.
+        var reading = Feed(TimeSpan.Zero, TimeSpan.FromMilliseconds(900), backlog: 90, throughput: 150);
+
+        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: false), reading);
+    }
+
+    [Fact]
+    public void A_backlog_of_more_than_MaxWait_of_work_for_OverloadAfter_tightens_the_bound_to_throughput_times_MaxWait()
+    {
+        Feed(TimeSpan.Zero, TimeSpan.FromMilliseconds(900), backlog: 90, throughput: 150);
+
+        var reading = _bound.Observe(_options, Start + TimeSpan.FromSeconds(1), 90, 150);
+
+        Assert.Equal(new BacklogBound.Reading(30, Overloaded: true, Changed: true), reading);
+        Assert.Equal(new BacklogBound.Reading(30, Overloaded: true, Changed: false),
+            _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(1100), 90, 150));
+    }
+
+    [Fact]
+    public void The_tightened_bound_follows_the_throughput_between_MinBacklog_and_MaxBacklog()
+    {
+        Feed(TimeSpan.Zero, TimeSpan.FromSeconds(1), backlog: 90, throughput: 150);
+
+        Assert.Equal(60, _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(1100), 90, 300).Limit);
+        Assert.Equal(16, _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(1200), 90, 20).Limit);
+        Assert.Equal(16, _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(1300), 90, 0).Limit);
+        Assert.Equal(100, _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(1400), 900, 5000).Limit);
+    }
+
+    [Fact]
+    public void A_backlog_that_dips_below_MaxWait_keeps_the_bound_tight_until_it_stays_under_half_of_it_for_OverloadAfter()
+    {
+        Feed(TimeSpan.Zero, TimeSpan.FromSeconds(1), backlog: 90, throughput: 150);
+
+        // 25 at 150 a second is 0.17 s: under MaxWait but not under half of it; the bound stays tight.
+        Assert.True(Feed(TimeSpan.FromMilliseconds(1100), TimeSpan.FromSeconds(3), backlog: 25, throughput: 150).Overloaded);
+        // 10 at 150 a second is 0.07 s: under half of MaxWait, but not yet for OverloadAfter.
+        Assert.True(Feed(TimeSpan.FromMilliseconds(4200), TimeSpan.FromMilliseconds(900), backlog: 10, throughput: 150).Overloaded);
+
+        var reading = _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(5200), 10, 150);
+
+        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: true), reading);
+    }
+
+    [Fact]
+    public void Nothing_finishing_while_work_waits_is_overload()
+    {
+        var reading = Feed(TimeSpan.Zero, TimeSpan.FromSeconds(1), backlog: 5, throughput: 0);
+
+        Assert.Equal(new BacklogBound.Reading(16, Overloaded: true, Changed: true), reading);
+    }
+
+    [Fact]
+    public void An_idle_shop_with_nothing_waiting_is_not_overloaded()
+    {
+        var reading = Feed(TimeSpan.Zero, TimeSpan.FromSeconds(5), backlog: 0, throughput: 0);
+
+        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: false), reading);
+    }
+
+    [Fact]
+    public void After_a_pause_in_writes_longer_than_OverloadAfter_the_bound_starts_afresh()
+    {
+        Feed(TimeSpan.Zero, TimeSpan.FromSeconds(1), backlog: 90, throughput: 150);
+
+        var reading = _bound.Observe(_options, Start + TimeSpan.FromSeconds(10), 90, 150);
+
+        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: true), reading);
+    }
+
+    [Fact]
+    public void Without_a_measured_throughput_the_bound_is_MaxBacklog()
+    {
+        BacklogBound.Reading reading = default;
+        for (var t = TimeSpan.Zero; t <= TimeSpan.FromSeconds(3); t += TimeSpan.FromMilliseconds(100))
+        {
+            reading = _bound.Observe(_options, Start + t, 90, throughput: null);
+        }
+
+        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: false), reading);
+    }
+
+    [Fact]
+    public void With_MaxWait_zero_the_bound_is_MaxBacklog_whatever_the_backlog()
+    {
+        _options.MaxWait = TimeSpan.Zero;
+
+        var reading = Feed(TimeSpan.Zero, TimeSpan.FromSeconds(3), backlog: 90, throughput: 10);
+
+        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: false), reading);
+    }
+}
