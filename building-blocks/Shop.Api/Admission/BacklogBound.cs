@@ -6,7 +6,8 @@ namespace Shop.Api.Admission;
 /// more than <see cref="AdmissionOptions.MaxWait"/> of work at the measured throughput (backlog ÷ throughput, Little's
 /// law), the shop is overloaded, and the bound tightens to throughput × <c>MaxWait</c>, at least
 /// <see cref="AdmissionOptions.MinBacklog"/>: an accepted order then waits about <c>MaxWait</c>, on a small machine or a
-/// large one. It loosens again once the backlog has stood below half of <c>MaxWait</c> for as long.
+/// large one. It loosens again once the backlog has stood below half of <c>MaxWait</c> for as long, or at once when
+/// nothing waits.
 /// </summary>
 public sealed class BacklogBound
 {
@@ -14,7 +15,6 @@ public sealed class BacklogBound
     private DateTimeOffset? _overSince;
     private DateTimeOffset? _underSince;
     private bool _overloaded;
-    private DateTimeOffset _lastAt;
 
     /// <summary>
     /// Weighs one reading of the backlog and the throughput (work finished per second; null when not measured) and
@@ -33,14 +33,14 @@ public sealed class BacklogBound
                 return new Reading(settings.MaxBacklog, Overloaded: false, Changed: loosened);
             }
             var was = _overloaded;
-            if (at - _lastAt > settings.OverloadAfter)
+            if (backlog == 0)
             {
-                // No write for a while: whatever overload there was has not been seen since; start afresh.
+                // Nothing waiting is no overload, whatever the throughput of late (after a quiet spell, none).
                 _overSince = _underSince = null;
                 _overloaded = false;
+                return new Reading(settings.MaxBacklog, Overloaded: false, Changed: was);
             }
-            _lastAt = at;
-            var wait = perSecond > 0 ? backlog / perSecond : backlog > 0 ? double.PositiveInfinity : 0;
+            var wait = perSecond > 0 ? backlog / perSecond : double.PositiveInfinity;
             _overSince = wait > settings.MaxWait.TotalSeconds ? _overSince ?? at : null;
             _underSince = wait < settings.MaxWait.TotalSeconds / 2 ? _underSince ?? at : null;
             if (!_overloaded && at - _overSince >= settings.OverloadAfter)
