@@ -51,7 +51,7 @@ public sealed partial class AdmissionControl(IOptions<AdmissionOptions> options,
             {
                 Interlocked.Decrement(ref _inFlight);
                 return Refuse(settings, bound.Overloaded
-                    ? $"The shop is at capacity ({waiting} {backlog.Describes}, about {throughput:0} finished a second)."
+                    ? $"The shop is at capacity ({waiting} {backlog.Describes}; it has finished up to {throughput:0} a second lately)."
                     : $"The shop is at capacity ({waiting} {backlog.Describes}).");
             }
         }
@@ -100,11 +100,11 @@ public sealed partial class AdmissionControl(IOptions<AdmissionOptions> options,
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Overloaded: a backlog of {Backlog} at {Throughput:0.#} finished a second; new work is refused from a backlog of {Limit}")]
+        Message = "Overloaded: a backlog of {Backlog} at up to {Throughput:0.#} finished a second; new work is refused from a backlog of {Limit}")]
     private partial void LogOverloaded(long backlog, double throughput, long limit);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Keeping up again: a backlog of {Backlog} at {Throughput:0.#} finished a second; new work is refused from a backlog of {Limit}")]
+        Message = "Keeping up again: a backlog of {Backlog} at up to {Throughput:0.#} finished a second; new work is refused from a backlog of {Limit}")]
     private partial void LogKeepingUp(long backlog, double throughput, long limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Refused} write request(s) with 503: {Reason}")]

@@ -10,7 +10,7 @@ public interface IBacklogGauge
     long? Current { get; }
 
     /// <summary>
-    /// Work finished per second lately; null when not measured (then the bound stays at
+    /// Work the app has shown it finishes per second lately; null when not measured (then the bound stays at
     /// <see cref="AdmissionOptions.MaxBacklog"/>).
     /// </summary>
     double? Throughput => null;

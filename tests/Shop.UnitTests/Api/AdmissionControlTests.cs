@@ -64,7 +64,7 @@ public sealed class AdmissionControlTests
 
         Assert.NotNull(third.Refusal);
         var detail = JsonDocument.Parse((await ExecuteAsync(third.Refusal)).Body).RootElement.GetProperty("detail").GetString();
-        Assert.Contains("50 orders awaiting payment, about 100 finished a second", detail);
+        Assert.Contains("50 orders awaiting payment; it has finished up to 100 a second lately", detail);
 
         // Back under the bound of 100 × 0.2 = 20: admitted while the shop is still counted overloaded.
         _backlog.SetupGet(g => g.Current).Returns(19);

@@ -6,7 +6,7 @@ public sealed class ThroughputWindowTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly ThroughputWindow _window = new(TimeSpan.FromSeconds(1));
+    private readonly ThroughputWindow _window = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
 
     [Fact]
     public void One_reading_gives_no_rate()
@@ -49,6 +49,7 @@ public sealed class ThroughputWindowTests
         _window.Record(Start + TimeSpan.FromMilliseconds(500), 90);
 
         Assert.Equal(0, _window.PerSecond);
+        Assert.Equal(0, _window.Peak);
     }
 
     [Fact]
@@ -61,5 +62,32 @@ public sealed class ThroughputWindowTests
         _window.Record(Start + TimeSpan.FromSeconds(9), 900);
 
         Assert.Null(_window.PerSecond);
+        Assert.Null(_window.Peak);
+    }
+
+    [Fact]
+    public void The_peak_is_the_highest_rate_within_the_horizon_and_falls_when_it_leaves_it()
+    {
+        // 200 a second for 2 s, then 50 a second.
+        var total = 0L;
+        var at = Start;
+        for (var i = 0; i < 20; i++, at += TimeSpan.FromMilliseconds(100))
+        {
+            _window.Record(at, total += 20);
+        }
+        for (var i = 0; i < 300; i++, at += TimeSpan.FromMilliseconds(100))
+        {
+            _window.Record(at, total += 5);
+        }
+
+        Assert.Equal(50, _window.PerSecond!.Value, precision: 6);
+        Assert.Equal(200, _window.Peak!.Value, precision: 6);
+
+        // 40 s on at 50 a second, the 200 a second has left the 60 s horizon.
+        for (var i = 0; i < 400; i++, at += TimeSpan.FromMilliseconds(100))
+        {
+            _window.Record(at, total += 5);
+        }
+        Assert.Equal(50, _window.Peak!.Value, precision: 6);
     }
 }
