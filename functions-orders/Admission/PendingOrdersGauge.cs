@@ -22,7 +22,7 @@ public sealed class PendingOrdersGauge(IServiceScopeFactory scopes, IOptions<Adm
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
 
     /// <summary>The span a throughput is measured over, and how long the highest one counts as what the shop can do.</summary>
-    public static readonly TimeSpan ThroughputSpan = TimeSpan.FromSeconds(1), PeakHorizon = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan ThroughputSpan = TimeSpan.FromSeconds(2), PeakHorizon = TimeSpan.FromSeconds(60);
 
     // The sequence counts every order inserted (a value taken by an insert that failed counts too: a slight overcount).
     private const string CountPending = """

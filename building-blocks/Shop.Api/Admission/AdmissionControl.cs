@@ -47,7 +47,7 @@ public sealed partial class AdmissionControl(IOptions<AdmissionOptions> options,
                     LogKeepingUp(waiting, throughput ?? 0, bound.Limit);
                 }
             }
-            if (waiting >= bound.Limit)
+            if (bound.Refused)
             {
                 Interlocked.Decrement(ref _inFlight);
                 return Refuse(settings, bound.Overloaded

@@ -36,7 +36,10 @@ public sealed class AdmissionOptions
     [Range(1, 10_000_000)]
     public int MinBacklog { get; set; } = 16;
 
-    /// <summary>How long the backlog must stand above <see cref="MaxWait"/> (or below half of it) to tighten (or loosen) the bound.</summary>
+    /// <summary>
+    /// How long the backlog must stand above <see cref="MaxWait"/> to tighten the bound, and how long without a refusal
+    /// loosens it again.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan OverloadAfter { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -13,8 +13,8 @@ public sealed class BacklogBoundTests
 
     private readonly BacklogBound _bound = new();
 
-    /// <summary>Feeds one reading every 100 ms from <paramref name="from"/> for <paramref name="span"/>; returns the last.</summary>
-    private BacklogBound.Reading Feed(TimeSpan from, TimeSpan span, long backlog, double throughput)
+    /// <summary>Weighs a write every 100 ms from <paramref name="from"/> for <paramref name="span"/>; returns the last reading.</summary>
+    private BacklogBound.Reading Feed(TimeSpan from, TimeSpan span, long backlog, double? throughput)
     {
         BacklogBound.Reading last = default;
         for (var t = from; t <= from + span; t += TimeSpan.FromMilliseconds(100))
@@ -30,7 +30,7 @@ public sealed class BacklogBoundTests
         // 90 waiting at 150 finished a second is 0.6 s of work, for less than OverloadAfter.
         var reading = Feed(TimeSpan.Zero, TimeSpan.FromMilliseconds(900), backlog: 90, throughput: 150);
 
-        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: false), reading);
+        Assert.Equal(new BacklogBound.Reading(100, Refused: false, Overloaded: false, Changed: false), reading);
     }
 
     [Fact]
@@ -40,9 +40,9 @@ public sealed class BacklogBoundTests
 
         var reading = _bound.Observe(_options, Start + TimeSpan.FromSeconds(1), 90, 150);
 
-        Assert.Equal(new BacklogBound.Reading(30, Overloaded: true, Changed: true), reading);
-        Assert.Equal(new BacklogBound.Reading(30, Overloaded: true, Changed: false),
-            _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(1100), 90, 150));
+        Assert.Equal(new BacklogBound.Reading(30, Refused: true, Overloaded: true, Changed: true), reading);
+        Assert.Equal(new BacklogBound.Reading(30, Refused: false, Overloaded: true, Changed: false),
+            _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(1100), 29, 150));
     }
 
     [Fact]
@@ -52,22 +52,29 @@ public sealed class BacklogBoundTests
 
         Assert.Equal(60, _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(1100), 90, 300).Limit);
         Assert.Equal(16, _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(1200), 90, 20).Limit);
-        Assert.Equal(100, _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(1400), 900, 5000).Limit);
+        Assert.Equal(100, _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(1300), 900, 5000).Limit);
     }
 
     [Fact]
-    public void A_backlog_that_dips_below_MaxWait_keeps_the_bound_tight_until_it_stays_under_half_of_it_for_OverloadAfter()
+    public void While_writes_are_refused_the_bound_stays_tight()
     {
         Feed(TimeSpan.Zero, TimeSpan.FromSeconds(1), backlog: 90, throughput: 150);
 
-        // 25 at 150 a second is 0.17 s: under MaxWait but not under half of it; the bound stays tight.
-        Assert.True(Feed(TimeSpan.FromMilliseconds(1100), TimeSpan.FromSeconds(3), backlog: 25, throughput: 150).Overloaded);
-        // 10 at 150 a second is 0.07 s: under half of MaxWait, but not yet for OverloadAfter.
-        Assert.True(Feed(TimeSpan.FromMilliseconds(4200), TimeSpan.FromMilliseconds(900), backlog: 10, throughput: 150).Overloaded);
+        var reading = Feed(TimeSpan.FromMilliseconds(1100), TimeSpan.FromSeconds(10), backlog: 30, throughput: 150);
 
-        var reading = _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(5200), 10, 150);
+        Assert.Equal(new BacklogBound.Reading(30, Refused: true, Overloaded: true, Changed: false), reading);
+    }
 
-        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: true), reading);
+    [Fact]
+    public void A_whole_OverloadAfter_without_a_refusal_loosens_the_bound()
+    {
+        Feed(TimeSpan.Zero, TimeSpan.FromSeconds(1), backlog: 90, throughput: 150);
+
+        // Under the tight bound of 30 from here on: taken, and no longer refused.
+        Assert.True(Feed(TimeSpan.FromMilliseconds(1100), TimeSpan.FromMilliseconds(800), backlog: 25, throughput: 150).Overloaded);
+        var reading = _bound.Observe(_options, Start + TimeSpan.FromSeconds(2), 25, 150);
+
+        Assert.Equal(new BacklogBound.Reading(100, Refused: false, Overloaded: false, Changed: true), reading);
     }
 
     [Fact]
@@ -75,37 +82,16 @@ public sealed class BacklogBoundTests
     {
         var reading = Feed(TimeSpan.Zero, TimeSpan.FromSeconds(3), backlog: 40, throughput: 0);
 
-        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: false), reading);
-    }
-
-    [Fact]
-    public void An_idle_shop_with_nothing_waiting_is_not_overloaded()
-    {
-        var reading = Feed(TimeSpan.Zero, TimeSpan.FromSeconds(5), backlog: 0, throughput: 0);
-
-        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: false), reading);
-    }
-
-    [Fact]
-    public void An_empty_backlog_ends_the_overload_at_once()
-    {
-        Feed(TimeSpan.Zero, TimeSpan.FromSeconds(1), backlog: 90, throughput: 150);
-
-        var reading = _bound.Observe(_options, Start + TimeSpan.FromMilliseconds(1100), 0, 150);
-
-        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: true), reading);
+        Assert.Equal(new BacklogBound.Reading(100, Refused: false, Overloaded: false, Changed: false), reading);
     }
 
     [Fact]
     public void Without_a_measured_throughput_the_bound_is_MaxBacklog()
     {
-        BacklogBound.Reading reading = default;
-        for (var t = TimeSpan.Zero; t <= TimeSpan.FromSeconds(3); t += TimeSpan.FromMilliseconds(100))
-        {
-            reading = _bound.Observe(_options, Start + t, 90, throughput: null);
-        }
-
-        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: false), reading);
+        Assert.Equal(new BacklogBound.Reading(100, Refused: false, Overloaded: false, Changed: false),
+            Feed(TimeSpan.Zero, TimeSpan.FromSeconds(3), backlog: 90, throughput: null));
+        Assert.Equal(new BacklogBound.Reading(100, Refused: true, Overloaded: false, Changed: false),
+            _bound.Observe(_options, Start + TimeSpan.FromSeconds(4), 100, null));
     }
 
     [Fact]
@@ -115,6 +101,6 @@ public sealed class BacklogBoundTests
 
         var reading = Feed(TimeSpan.Zero, TimeSpan.FromSeconds(3), backlog: 90, throughput: 10);
 
-        Assert.Equal(new BacklogBound.Reading(100, Overloaded: false, Changed: false), reading);
+        Assert.Equal(new BacklogBound.Reading(100, Refused: false, Overloaded: false, Changed: false), reading);
     }
 }
