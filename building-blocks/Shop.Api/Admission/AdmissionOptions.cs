@@ -34,7 +34,7 @@ public sealed class AdmissionOptions
 
     /// <summary>The least the bound shrinks to under overload, so a short stall in throughput does not shut the shop.</summary>
     [Range(1, 10_000_000)]
-    public int MinBacklog { get; set; } = 16;
+    public int MinBacklog { get; set; } = 32;
 
     /// <summary>
     /// How long the backlog must stand above <see cref="MaxWait"/> to tighten the bound, and how long without a refusal
