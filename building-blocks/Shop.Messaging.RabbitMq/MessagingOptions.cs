@@ -35,6 +35,18 @@ public sealed class MessagingOptions
     [Range(1, 5000)]
     public int RelayBatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// Commit-time dispatch batches publishing at once. Rows that arrive while all are waiting for confirms gather into
+    /// the next batch.
+    /// </summary>
+    public const int DispatchBatchesInFlight = 4;
+
+    /// <summary>
+    /// Publishes a channel may have unconfirmed: above the dispatch's batches in flight and a relay round together, so it
+    /// never throttles them.
+    /// </summary>
+    public int UnconfirmedPublishLimit => Math.Max(1024, RelayBatchSize * (DispatchBatchesInFlight + 2));
+
     /// <summary>Unacknowledged deliveries the broker may push to each queue's consumer; enough for every batch in flight and the next.</summary>
     [Range(1, 5000)]
     public ushort Prefetch { get; set; } = 256;

@@ -107,12 +107,11 @@ public sealed partial class RabbitMqConnection(
                 throw;
             }
             _lastFailure = null;
-            // Confirms are tracked per publish; the limiter stays above a relay batch and the commit-time dispatch's batches in
-            // flight together (at most 4 of the same size), so it never throttles them.
+            // Confirms are tracked per publish.
             var options = new CreateChannelOptions(
                 publisherConfirmationsEnabled: true,
                 publisherConfirmationTrackingEnabled: true,
-                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(Math.Max(1024, messagingOptions.Value.RelayBatchSize * 6)));
+                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(messagingOptions.Value.UnconfirmedPublishLimit));
             var created = await _connection.CreateChannelAsync(options, cancellationToken);
             await DeclareTopologyAsync(created, cancellationToken);
             _publishChannel = created;

@@ -7,12 +7,14 @@ namespace Shop.Api.Admission;
 /// <summary>
 /// Decides at once, before a write request reads its body, whether the app takes it: refused with 503 problem+json and
 /// <c>Retry-After</c> when this instance already handles <see cref="AdmissionOptions.MaxConcurrentWrites"/> writes, or
-/// when the backlog of accepted work has reached <see cref="AdmissionOptions.MaxBacklog"/>. A refused request wrote
-/// nothing; a client may send it again, with the same <c>Idempotency-Key</c>, after the pause.
+/// when the backlog of accepted work has reached its bound (<see cref="BacklogBound"/>: <see cref="AdmissionOptions.MaxBacklog"/>,
+/// tightened under sustained overload to what the measured throughput finishes in <see cref="AdmissionOptions.MaxWait"/>).
+/// A refused request wrote nothing; a client may send it again, with the same <c>Idempotency-Key</c>, after the pause.
 /// </summary>
 public sealed partial class AdmissionControl(IOptions<AdmissionOptions> options, IBacklogGauge backlog, TimeProvider clock,
     ILogger<AdmissionControl> logger)
 {
+    private readonly BacklogBound _bound = new();
     private int _inFlight;
     private long _refusedSinceLog;
     private DateTimeOffset _lastLog;
@@ -30,10 +32,28 @@ public sealed partial class AdmissionControl(IOptions<AdmissionOptions> options,
             Interlocked.Decrement(ref _inFlight);
             return Refuse(settings, $"The shop is at capacity ({settings.MaxConcurrentWrites} requests in progress here).");
         }
-        if (backlog.Current is { } waiting && waiting >= settings.MaxBacklog)
+        if (backlog.Current is { } waiting)
         {
-            Interlocked.Decrement(ref _inFlight);
-            return Refuse(settings, $"The shop is at capacity ({waiting} {backlog.Describes}).");
+            var throughput = backlog.Throughput;
+            var bound = _bound.Observe(settings, clock.GetUtcNow(), waiting, throughput);
+            if (bound.Changed)
+            {
+                if (bound.Overloaded)
+                {
+                    LogOverloaded(waiting, throughput ?? 0, bound.Limit);
+                }
+                else
+                {
+                    LogKeepingUp(waiting, throughput ?? 0, bound.Limit);
+                }
+            }
+            if (bound.Refused)
+            {
+                Interlocked.Decrement(ref _inFlight);
+                return Refuse(settings, bound.Overloaded
+                    ? $"The shop is at capacity ({waiting} {backlog.Describes}; it has finished up to {throughput:0} a second lately)."
+                    : $"The shop is at capacity ({waiting} {backlog.Describes}).");
+            }
         }
         return new Ticket(this, counted: true, refusal: null);
     }
@@ -78,6 +98,14 @@ public sealed partial class AdmissionControl(IOptions<AdmissionOptions> options,
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Overloaded: a backlog of {Backlog} at up to {Throughput:0.#} finished a second; new work is refused from a backlog of {Limit}")]
+    private partial void LogOverloaded(long backlog, double throughput, long limit);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Keeping up again: a backlog of {Backlog} at up to {Throughput:0.#} finished a second; new work is refused from a backlog of {Limit}")]
+    private partial void LogKeepingUp(long backlog, double throughput, long limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Refused} write request(s) with 503: {Reason}")]
     private partial void LogRefusing(long refused, string reason);

@@ -8,4 +8,10 @@ public interface IBacklogGauge
 
     /// <summary>The last measurement; null when it cannot be measured (then nothing is refused on its account).</summary>
     long? Current { get; }
+
+    /// <summary>
+    /// Work the app has shown it finishes per second lately; null when not measured (then the bound stays at
+    /// <see cref="AdmissionOptions.MaxBacklog"/>).
+    /// </summary>
+    double? Throughput => null;
 }

@@ -9,7 +9,7 @@ namespace Shop.Messaging.Outbox;
 /// <summary>
 /// Publishes each committed outbox row at once, so an event leaves within a broker round trip of its commit rather
 /// than at the relay's next round. Rows waiting together go out together, all in flight at once; the next batch does
-/// not wait for the previous one's confirms (up to <see cref="MaxBatchesInFlight"/> at once), so a row waits for its own
+/// not wait for the previous one's confirms (up to <see cref="MessagingOptions.DispatchBatchesInFlight"/> at once), so a row waits for its own
 /// confirm only. The confirmed rows are marked published in batches, off the publishing path. A row whose publish fails is left to the relay, which
 /// takes over rows older than <see cref="MessagingOptions.RelayGrace"/>: nothing depends on this worker alone.
 /// </summary>
@@ -54,17 +54,11 @@ internal sealed partial class OutboxDispatchWorker(
         await marking;
     }
 
-    /// <summary>
-    /// Batches publishing at once. Rows that arrive while all are waiting for confirms gather into the next batch; with
-    /// <see cref="MessagingOptions.RelayBatchSize"/> rows each they stay under the channel's limit of unconfirmed publishes.
-    /// </summary>
-    internal const int MaxBatchesInFlight = 4;
-
     private async Task DispatchAsync(CancellationToken stoppingToken)
     {
         var reader = queue.Reader;
         var batchSize = options.Value.RelayBatchSize;
-        using var slots = new SemaphoreSlim(MaxBatchesInFlight);
+        using var slots = new SemaphoreSlim(MessagingOptions.DispatchBatchesInFlight);
         var inFlight = new List<Task>();
         try
         {

@@ -165,7 +165,8 @@ public sealed class ShopPageTests(ShopSystem system, ITestOutputHelper output) :
         try
         {
             var before = await system.Orders.Services.GetRequiredService<PendingOrdersGauge>().FreshReadingAsync();
-            await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options => options.MaxBacklog = (int)before + 1));
+            await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options =>
+                options.MaxBacklog = options.MinBacklog = (int)before + 1));
             await _page.FillAsync("#order-amount", "30");
             await _page.ClickAsync("#place-order");
             await Expect(Badges("PENDING")).ToHaveCountAsync(1);

@@ -15,7 +15,9 @@ public sealed class AdmissionTests(ShopSystem system) : ShopTests
         try
         {
             var before = await system.Orders.Services.GetRequiredService<PendingOrdersGauge>().FreshReadingAsync();
-            await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options => options.MaxBacklog = (int)before + 2));
+            // The bound stays at before + 2 whether or not the stalled pipeline counts as overload.
+            await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options =>
+                options.MaxBacklog = options.MinBacklog = (int)before + 2));
             var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
 
             // Orders others left pending may leave the gauge's window meanwhile, so place orders until the bound is met.
@@ -65,5 +67,83 @@ public sealed class AdmissionTests(ShopSystem system) : ShopTests
             await system.ReplaceOrdersAsync();
             await system.ReplacePaymentsAsync();
         }
+    }
+
+    [Fact]
+    public async Task When_orders_stop_finishing_the_bound_falls_from_MaxBacklog_to_what_the_shop_had_shown_it_finishes()
+    {
+        var user = await system.NewUserWithBalanceAsync(1000);
+        var before = await system.Orders.Services.GetRequiredService<PendingOrdersGauge>().FreshReadingAsync();
+        // A bound sized from the throughput (a few orders a second here) would be below MinBacklog: it is MinBacklog.
+        await system.ReplaceOrdersAsync(services => services.Configure<AdmissionOptions>(options =>
+        {
+            options.MaxBacklog = 1000;
+            options.MinBacklog = (int)before + 2;
+            options.OverloadAfter = TimeSpan.FromMilliseconds(200);
+        }));
+        var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
+        // The new instance sees orders finish, so it has a throughput to size a bound from.
+        var finished = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => system.Client.PlaceOrderAsync(user, 10)));
+        foreach (var order in finished)
+        {
+            await system.Client.WaitForFinalStatusAsync(user, order.Id);
+        }
+        await Eventually.UntilAsync(async () => { await gauge.FreshReadingAsync(); return gauge.Throughput ?? 0; }, rate => rate > 0,
+            "a throughput measured from the orders that finished");
+
+        await system.Payments.StopAsync();
+        try
+        {
+            var accepted = 0;
+            HttpResponseMessage? refused = null;
+            for (var i = 0; i < 20 && refused is null; i++)
+            {
+                await gauge.FreshReadingAsync();
+                var response = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":10}", idempotencyKey: $"stalled-{i}");
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    accepted++;
+                    response.Dispose();
+                }
+                else
+                {
+                    refused = response;
+                }
+            }
+
+            Assert.NotNull(refused);
+            using (refused)
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+                var detail = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString();
+                // Refused by the tightened bound, which names the throughput it was sized from; not by MaxBacklog.
+                Assert.Matches(@"orders awaiting payment; it has finished up to \d+ a second lately", detail);
+            }
+            Assert.InRange(accepted, 1, 20);
+            Assert.Equal(3 + accepted, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
+        }
+        finally
+        {
+            await system.ReplaceOrdersAsync();
+            await system.ReplacePaymentsAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_gauge_counts_orders_as_they_finish()
+    {
+        var user = await system.NewUserWithBalanceAsync(1000);
+        var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
+        await gauge.FreshReadingAsync();
+        var finishedBefore = gauge.Finished!.Value;
+
+        var orders = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => system.Client.PlaceOrderAsync(user, 10)));
+        foreach (var order in orders)
+        {
+            await system.Client.WaitForFinalStatusAsync(user, order.Id);
+        }
+
+        await Eventually.UntilAsync(async () => { await gauge.FreshReadingAsync(); return gauge.Finished!.Value; },
+            finished => finished >= finishedBefore + 3, "the three final orders to count as finished");
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Shop.Api.Admission;
 
 namespace Shop.UnitTests.Api;
@@ -6,11 +7,12 @@ public sealed class AdmissionControlTests
 {
     private readonly Mock<IBacklogGauge> _backlog = new();
     private readonly AdmissionOptions _options = new() { MaxConcurrentWrites = 2, MaxBacklog = 10, RetryAfter = TimeSpan.FromSeconds(2) };
+    private readonly FakeTimeProvider _clock = new();
 
     public AdmissionControlTests() => _backlog.SetupGet(g => g.Describes).Returns("orders awaiting payment");
 
     private AdmissionControl Create() =>
-        new(Microsoft.Extensions.Options.Options.Create(_options), _backlog.Object, TimeProvider.System, NullLogger<AdmissionControl>.Instance);
+        new(Microsoft.Extensions.Options.Options.Create(_options), _backlog.Object, _clock, NullLogger<AdmissionControl>.Instance);
 
     [Fact]
     public void Writes_below_both_bounds_are_admitted()
@@ -35,6 +37,40 @@ public sealed class AdmissionControlTests
         Assert.StartsWith("application/problem+json", response.ContentType);
         var detail = JsonDocument.Parse(response.Body).RootElement.GetProperty("detail").GetString();
         Assert.Contains("10 orders awaiting payment", detail);
+    }
+
+    [Fact]
+    public async Task Under_sustained_overload_the_bound_shrinks_to_what_the_measured_throughput_finishes_in_MaxWait()
+    {
+        _options.MaxBacklog = 100;
+        _options.MaxWait = TimeSpan.FromMilliseconds(200);
+        _options.OverloadAfter = TimeSpan.FromSeconds(1);
+        // 50 waiting at 100 finished a second: half a second of work, more than MaxWait.
+        _backlog.SetupGet(g => g.Current).Returns(50);
+        _backlog.SetupGet(g => g.Throughput).Returns(100);
+        var admission = Create();
+
+        using (var first = admission.TryEnter())
+        {
+            Assert.Null(first.Refusal);
+        }
+        _clock.Advance(TimeSpan.FromMilliseconds(500));
+        using (var second = admission.TryEnter())
+        {
+            Assert.Null(second.Refusal);
+        }
+        _clock.Advance(TimeSpan.FromMilliseconds(500));
+        using var third = admission.TryEnter();
+
+        Assert.NotNull(third.Refusal);
+        var detail = JsonDocument.Parse((await ExecuteAsync(third.Refusal)).Body).RootElement.GetProperty("detail").GetString();
+        Assert.Contains("50 orders awaiting payment; it has finished up to 100 a second lately", detail);
+
+        // Back under the bound of 100 × 0.2 = 20: admitted while the shop is still counted overloaded.
+        _backlog.SetupGet(g => g.Current).Returns(19);
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        using var fourth = admission.TryEnter();
+        Assert.Null(fourth.Refusal);
     }
 
     [Fact]

@@ -143,6 +143,12 @@ public sealed class LoadRunner(LoadTestOptions options, Action<string> log)
             book.CountSent();
             var due = clock.NowMs;
             var (id, error) = await api.TryPlaceOrderAsync(users.WarmUpUser, options.Amount, cancellationToken);
+            for (var retry = 0; error == PlacedOrder.Refused && retry < 10; retry++)
+            {
+                // A just-started shop may still be finding its pace: a refusal says when to come back, as a client would.
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                (id, error) = await api.TryPlaceOrderAsync(users.WarmUpUser, options.Amount, cancellationToken);
+            }
             if (error is not null)
             {
                 throw new InvalidOperationException($"The warm-up order failed ({error}): is the system up at {options.Gateway}?");
