@@ -80,6 +80,29 @@ public sealed class BatchTests(ShopSystem system) : ShopTests, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refused_order_delivered_twice_in_one_batch_is_refused_once()
+    {
+        using var probe = new MessagingProbe();
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        var payer = await system.NewUserWithBalanceAsync(10);
+        var broke = ShopSystem.NewUserId(); // no account: refused
+        var fault = GatedFault();
+        // The first unit of work takes the paid order; the refused one and its repeat wait behind it and arrive together.
+        var paid = Assert.Single(await QueueOrdersWhilePaymentsIsDownAsync(payer, count: 1, amount: 10));
+        var refused = (await system.Client.PlaceOrderAsync(broke, 10)).Id;
+        var message = await OrderCreatedRowAsync(refused);
+        await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated), message.Payload, message.Id, refused);
+        await StartGatedPaymentsAsync(fault, batchSize: 64, probe, backlog: 3);
+
+        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(payer, paid)).Status);
+        Assert.Equal("FAILED", (await system.Client.WaitForFinalStatusAsync(broke, refused)).Status);
+        await probe.WaitForDeliveriesAsync(message.Id, 2);
+        Assert.Contains(fault.Batches, batch => batch.Count(id => id == message.Id) == 2);
+        // A refusal writes no ledger entry, so only the inbox keeps the copy from the handler: one PaymentFailed, not two.
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = $1", refused));
+    }
+
+    [Fact]
     public async Task A_poison_message_inside_a_batch_is_dead_lettered_alone_with_its_reason_and_the_rest_applied_once()
     {
         using var probe = new MessagingProbe();

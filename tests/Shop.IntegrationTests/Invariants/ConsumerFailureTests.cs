@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
+using Shop.IntegrationTests.Observability;
 
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>
-/// What a consumer does with a failure it cannot wait out, with poison on the Orders side, and with two deliveries
-/// of one message at once. Failures are raised by PostgreSQL inside the handlers' writes (<see cref="DatabaseFault"/>).
+/// What a consumer does with a failure it cannot wait out, with poison on the Orders side, with two deliveries of one
+/// message at once, and what a rolled-back attempt leaves behind (nothing, not even its count). Failures are raised by PostgreSQL inside the handlers' writes (<see cref="DatabaseFault"/>).
 /// Invariants I7, I9 and I10 of docs/architecture.md.
 /// </summary>
 public sealed class ConsumerFailureTests(ShopSystem system) : ShopTests
@@ -61,6 +62,28 @@ public sealed class ConsumerFailureTests(ShopSystem system) : ShopTests
         Assert.Equal(0, (await system.Client.GetBalanceAsync(user)).Balance);
         Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE user_id = $1 AND kind = 'charge'", user));
         Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = $1", order.Id));
+    }
+
+    [Fact]
+    public async Task A_payment_result_whose_commit_fails_twice_completes_the_order_once_and_counts_it_once()
+    {
+        using var probe = new MessagingProbe();
+        using var metrics = new MetricsRecorder();
+        var user = await system.NewUserWithBalanceAsync(10);
+        // Raised when Orders commits the order's completion: the attempts before it registered their count, then rolled back.
+        await using var fault = await DatabaseFault.InstallAsync(system.OrdersDb, "orders",
+            $"NEW.user_id = {user} AND NEW.status = 'PAID'", events: "UPDATE", atCommit: true, times: 2);
+
+        var order = await system.Client.PlaceOrderAsync(user, 10);
+
+        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order.Id)).Status);
+        var result = (await system.PaymentsDb.QueryAsync("SELECT id FROM outbox_messages WHERE correlation_id = $1 AND type = 'PaymentCompleted'",
+            r => r.GetGuid(0), order.Id)).Single();
+        var delivery = await probe.WaitForDeliveryAsync(result);
+        Assert.Equal((MessagingMetrics.OutcomeApplied, 2), (delivery.Outcome, delivery.FailedAttempts));
+        Assert.Equal(2, await fault.HitsAsync());
+        // The completion is counted by the attempt that committed, not by the two rolled back before it.
+        Assert.Single(metrics.Values("shop.orders.completion.duration", "status=PAID"));
     }
 
     [Fact]
