@@ -21,22 +21,7 @@ public sealed class AdmissionTests(ShopSystem system) : ShopTests
             var gauge = system.Orders.Services.GetRequiredService<PendingOrdersGauge>();
 
             // Orders others left pending may leave the gauge's window meanwhile, so place orders until the bound is met.
-            var accepted = new List<Guid>();
-            HttpResponseMessage? refused = null;
-            for (var i = 0; i < 20 && refused is null; i++)
-            {
-                await gauge.FreshReadingAsync();
-                var response = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":10}", idempotencyKey: $"admission-{i}");
-                if (response.StatusCode == HttpStatusCode.Created)
-                {
-                    accepted.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid());
-                    response.Dispose();
-                }
-                else
-                {
-                    refused = response;
-                }
-            }
+            var (accepted, refused) = await PlaceUntilRefusedAsync(gauge, user, "admission");
 
             Assert.NotNull(refused);
             using (refused)
@@ -94,22 +79,7 @@ public sealed class AdmissionTests(ShopSystem system) : ShopTests
         await system.Payments.StopAsync();
         try
         {
-            var accepted = 0;
-            HttpResponseMessage? refused = null;
-            for (var i = 0; i < 20 && refused is null; i++)
-            {
-                await gauge.FreshReadingAsync();
-                var response = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":10}", idempotencyKey: $"stalled-{i}");
-                if (response.StatusCode == HttpStatusCode.Created)
-                {
-                    accepted++;
-                    response.Dispose();
-                }
-                else
-                {
-                    refused = response;
-                }
-            }
+            var (accepted, refused) = await PlaceUntilRefusedAsync(gauge, user, "stalled");
 
             Assert.NotNull(refused);
             using (refused)
@@ -119,8 +89,8 @@ public sealed class AdmissionTests(ShopSystem system) : ShopTests
                 // Refused by the tightened bound, which names the throughput it was sized from; not by MaxBacklog.
                 Assert.Matches(@"orders awaiting payment; it has finished up to \d+ a second lately", detail);
             }
-            Assert.InRange(accepted, 1, 20);
-            Assert.Equal(3 + accepted, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
+            Assert.InRange(accepted.Count, 1, 20);
+            Assert.Equal(3 + accepted.Count, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
         }
         finally
         {
@@ -145,5 +115,26 @@ public sealed class AdmissionTests(ShopSystem system) : ShopTests
 
         await Eventually.UntilAsync(async () => { await gauge.FreshReadingAsync(); return gauge.Finished!.Value; },
             finished => finished >= finishedBefore + 3, "the three final orders to count as finished");
+    }
+
+    /// <summary>
+    /// Places orders of 10, each after a fresh gauge reading and with the key <c>{keyPrefix}-{i}</c>, until one is not
+    /// taken (at most 20): the ids of those taken, and the answer that was not (null when all were taken).
+    /// </summary>
+    private async Task<(List<Guid> Accepted, HttpResponseMessage? Refused)> PlaceUntilRefusedAsync(PendingOrdersGauge gauge, long user, string keyPrefix)
+    {
+        var accepted = new List<Guid>();
+        for (var i = 0; i < 20; i++)
+        {
+            await gauge.FreshReadingAsync();
+            var response = await system.Client.SendAsync(HttpMethod.Post, "/orders/orders", user, "{\"amount\":10}", idempotencyKey: $"{keyPrefix}-{i}");
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                return (accepted, response);
+            }
+            accepted.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid());
+            response.Dispose();
+        }
+        return (accepted, null);
     }
 }
