@@ -83,7 +83,7 @@ public sealed class DockerfileTests(ComposeFixture compose) : IClassFixture<Comp
         Assert.True(publish is not null, $"{path}: the build stage has no `dotnet publish`.");
 
         var projects = ProjectClosure(app.ProjectPath);
-        List<string> restoreInputs = ["Directory.Build.props", "Directory.Packages.props", .. projects];
+        List<string> restoreInputs = ["Directory.Build.props", "Directory.Packages.props", .. projects, .. ImportedFiles(projects)];
         if (app.Host == AppHost.AzureFunctions)
         {
             restoreInputs.Add("host.json");
@@ -165,6 +165,14 @@ public sealed class DockerfileTests(ComposeFixture compose) : IClassFixture<Comp
 
         return found;
     }
+
+    /// <summary>The build files the projects import by a path of their own (e.g. build/RuntimeSettings.props), relative to the repository root.</summary>
+    private static IEnumerable<string> ImportedFiles(IEnumerable<string> projects) =>
+        projects.SelectMany(project => XDocument.Load(RepositoryRoot.Combine(project)).Descendants("Import")
+                .Select(import => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(RepositoryRoot.Combine(project))!,
+                    import.Attribute("Project")!.Value.Replace('\\', '/')))))
+            .Select(full => Path.GetRelativePath(RepositoryRoot.Path, full).Replace('\\', '/'))
+            .Distinct();
 
     private static string Resolve(string workdir, string destination)
     {

@@ -74,6 +74,18 @@ public sealed class FunctionPublishTests(PublishFixture publish) : IClassFixture
         Assert.All(hintPaths, hint => Assert.True(File.Exists(Path.Combine(output, hint)), $"extensions.json points at {hint}, which was not published."));
     }
 
+    [Theory]
+    [MemberData(nameof(FunctionApps))]
+    public void Runtimeconfig_carries_the_measured_runtime_settings(string service)
+    {
+        var app = DotnetApp.Named(service);
+        var properties = ReadJson(app, Path.ChangeExtension(app.AssemblyFileName, ".runtimeconfig.json"))["runtimeOptions"]?["configProperties"];
+
+        // build/RuntimeSettings.props; docs/performance.md says why each is set.
+        Assert.False(properties?["System.Runtime.TieredPGO"]?.GetValue<bool>() ?? true, "dynamic PGO is not switched off");
+        Assert.Equal(0, properties?["System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"]?.GetValue<int>());
+    }
+
     private JsonNode ReadJson(DotnetApp app, string fileName)
     {
         var result = publish.ResultOf(app);
