@@ -96,6 +96,93 @@ public sealed class OutboxDispatchTests
         Assert.Empty(harness.Published);
     }
 
+    [Fact]
+    public async Task At_most_DispatchBatchesInFlight_batches_await_their_confirms_and_a_freed_slot_takes_the_next_RelayBatchSize_rows()
+    {
+        var confirms = new ConcurrentDictionary<Guid, TaskCompletionSource>();
+        var harness = new Harness(awaitConfirm: message => confirms.GetOrAdd(message.MessageId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task,
+            relayBatchSize: 2);
+        await harness.Worker.StartAsync(CancellationToken.None);
+
+        // One row a batch until every slot holds a batch awaiting its confirm.
+        var first = new List<OutboxMessage>();
+        for (var i = 0; i < MessagingOptions.DispatchBatchesInFlight; i++)
+        {
+            first.Add(Row());
+            harness.Dispatcher.Committed([first[^1]]);
+            await harness.PublishedAsync(i + 1);
+        }
+        var waiting = new[] { Row(), Row(), Row() };
+        harness.Dispatcher.Committed(waiting);
+        Assert.Equal(waiting.Length, harness.Dispatcher.Reader.Count);
+
+        // One confirm frees one slot: the next batch is the next RelayBatchSize rows, and only those.
+        confirms[first[0].Id].SetResult();
+        await harness.PublishedAsync(MessagingOptions.DispatchBatchesInFlight + 2);
+        Assert.Equal(1, harness.Dispatcher.Reader.Count);
+        foreach (var row in first.Skip(1).Concat(waiting.Take(2)))
+        {
+            confirms[row.Id].SetResult();
+        }
+        await harness.PublishedAsync(MessagingOptions.DispatchBatchesInFlight + waiting.Length);
+        confirms[waiting[2].Id].SetResult();
+
+        var marked = await harness.MarkedAsync(MessagingOptions.DispatchBatchesInFlight + waiting.Length);
+        await harness.Worker.StopAsync(CancellationToken.None);
+        Assert.Equal(first.Concat(waiting).Select(r => r.Id).Order(), marked.Order());
+        // Batches, each opened with one ConnectAsync: the first rows one by one, then two, then the last.
+        Assert.Equal(MessagingOptions.DispatchBatchesInFlight + 2, harness.Batches);
+    }
+
+    [Fact]
+    public async Task Rows_keep_going_out_after_more_batches_than_DispatchBatchesInFlight_were_confirmed()
+    {
+        var harness = new Harness();
+        await harness.Worker.StartAsync(CancellationToken.None);
+        var rows = new List<OutboxMessage>();
+
+        for (var i = 0; i < MessagingOptions.DispatchBatchesInFlight + 2; i++)
+        {
+            rows.Add(Row());
+            harness.Dispatcher.Committed([rows[^1]]);
+            await harness.MarkedAsync(i + 1);
+        }
+
+        await harness.Worker.StopAsync(CancellationToken.None);
+        Assert.Equal(rows.Select(r => r.Id), harness.Published.Select(m => m.MessageId));
+    }
+
+    [Fact]
+    public async Task Once_the_worker_has_stopped_a_commit_wakes_the_relay_instead_of_queueing()
+    {
+        var harness = new Harness();
+        await harness.Worker.StartAsync(CancellationToken.None);
+        harness.Dispatcher.Committed([Row()]);
+        await harness.MarkedAsync(1);
+        await harness.Worker.StopAsync(CancellationToken.None);
+        Assert.False(harness.RelayWoken());
+
+        harness.Dispatcher.Committed([Row()]);
+
+        Assert.True(harness.RelayWoken());
+        Assert.Equal(0, harness.Dispatcher.Reader.Count);
+        Assert.Single(harness.Published);
+    }
+
+    [Fact]
+    public void A_commit_the_full_queue_cannot_take_wakes_the_relay()
+    {
+        var harness = new Harness();
+        harness.Dispatcher.Attach();
+        harness.Dispatcher.Committed([.. Enumerable.Range(0, OutboxDispatchQueue.Capacity).Select(_ => Row())]);
+        Assert.False(harness.RelayWoken());
+
+        harness.Dispatcher.Committed([Row()]);
+
+        Assert.True(harness.RelayWoken());
+        Assert.Equal(OutboxDispatchQueue.Capacity, harness.Dispatcher.Reader.Count);
+    }
+
     private static OutboxMessage Row() => new()
     {
         Id = Guid.CreateVersion7(),
@@ -112,13 +199,21 @@ public sealed class OutboxDispatchTests
     {
         private readonly ConcurrentQueue<Guid> _marked = new();
         private int _markAttempts;
+        private int _batches;
 
         public Harness(Func<OutgoingMessage, Exception?>? refuse = null, bool failFirstMark = false, bool dispatchOnCommit = true,
-            Func<OutgoingMessage, Task?>? awaitConfirm = null)
+            Func<OutgoingMessage, Task?>? awaitConfirm = null, int relayBatchSize = 200)
         {
-            var options = Options.Create(new MessagingOptions { ServiceName = "test", DispatchOnCommit = dispatchOnCommit });
+            var options = Options.Create(new MessagingOptions { ServiceName = "test", DispatchOnCommit = dispatchOnCommit, RelayBatchSize = relayBatchSize });
             Dispatcher = new OutboxDispatchQueue(Signal, options);
             var publisher = new Mock<IMessagePublisher>();
+            // Every batch opens the channel once before it publishes its rows.
+            publisher.Setup(p => p.ConnectAsync(It.IsAny<CancellationToken>()))
+                .Returns(() =>
+                {
+                    Interlocked.Increment(ref _batches);
+                    return ValueTask.CompletedTask;
+                });
             publisher.Setup(p => p.PublishAsync(It.IsAny<OutgoingMessage>(), It.IsAny<CancellationToken>()))
                 .Returns((OutgoingMessage message, CancellationToken _) =>
                 {
@@ -151,6 +246,8 @@ public sealed class OutboxDispatchTests
         public OutboxDispatchQueue Dispatcher { get; }
         public OutboxDispatchWorker Worker { get; }
         public ConcurrentQueue<OutgoingMessage> Published { get; } = new();
+
+        public int Batches => Volatile.Read(ref _batches);
 
         /// <summary>Whether a wake-up is pending; the probe's own wait is cancelled so it takes none that comes later.</summary>
         public bool RelayWoken()
