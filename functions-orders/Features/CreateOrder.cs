@@ -59,7 +59,10 @@ public sealed partial class CreateOrderHandler(OrdersDbContext db, IOutbox outbo
         outbox.Enqueue(new OrderCreated(order.Id, order.UserId, order.Amount));
         try
         {
-            // One SaveChanges, one transaction: the order and its OrderCreated row commit together.
+            // One SaveChanges, one transaction: the order and its OrderCreated row commit together. Both inserts go to
+            // PostgreSQL in one batch, which it runs as one implicit transaction, so EF's BEGIN and COMMIT would only add a
+            // round trip (AtomicOutboxTests fail the second insert and find neither row).
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException exception) when (IdempotencyKeys.IsRepeat(exception, OrderConfiguration.IdempotencyIndex))

@@ -26,6 +26,9 @@ internal sealed class InboxProcessor<TDbContext>(TDbContext db, IServiceProvider
         {
             item.Context.BeginAttempt();
         }
+        // A failure anywhere rolls the whole transaction back, so EF's savepoint around SaveChanges (two more round trips)
+        // would never be used.
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The primary key decides: a concurrent duplicate waits on the first one's row lock, then inserts nothing.
         var inserted = await InsertInboxRecordsAsync(items, transaction, cancellationToken);
