@@ -29,6 +29,7 @@ public sealed class DispatchTests(ShopSystem system) : ShopTests
     [Fact]
     public async Task Rows_of_a_rolled_back_or_abandoned_transaction_are_never_published_by_a_context_used_again()
     {
+        await using var relay = await HoldOrdersRelayAsync();
         await using var statusChanges = await StatusChanges.ListenAsync(system.BrokerUri);
         var user = ShopSystem.NewUserId();
         var rolledBack = Guid.NewGuid();
@@ -54,6 +55,7 @@ public sealed class DispatchTests(ShopSystem system) : ShopTests
     [Fact]
     public async Task Rows_of_a_SaveChanges_that_failed_in_its_own_transaction_are_never_published_by_the_context_used_again()
     {
+        await using var relay = await HoldOrdersRelayAsync();
         await using var statusChanges = await StatusChanges.ListenAsync(system.BrokerUri);
         var user = ShopSystem.NewUserId();
         // An order of another user, whose key the failing insert repeats.
@@ -77,6 +79,7 @@ public sealed class DispatchTests(ShopSystem system) : ShopTests
     [Fact]
     public async Task Rows_of_a_SaveChanges_cancelled_inside_a_transaction_are_never_published_by_the_context_used_again()
     {
+        await using var relay = await HoldOrdersRelayAsync();
         // As a consumer's batch is cancelled when its channel dies: SaveChanges in the batch's transaction is cancelled
         // mid-write, the transaction is never committed, and the pooled context goes on to the next batch.
         await using var statusChanges = await StatusChanges.ListenAsync(system.BrokerUri);
@@ -120,6 +123,12 @@ public sealed class DispatchTests(ShopSystem system) : ShopTests
         }
     }
 
+    /// <summary>
+    /// With the Orders relay held, a committed row can leave only by the commit-time dispatch: one the interceptor failed
+    /// to hand over would never arrive, where the relay would have sent it a second later.
+    /// </summary>
+    private Task<RelayHold> HoldOrdersRelayAsync() => HoldRelayAsync(system.OrdersDb, OutboxRelay<OrdersDbContext>.RelayLockKey);
+
     /// <summary>Runs <paramref name="work"/> on one pooled Orders context, with a way to enqueue an OrderStatusChanged of <paramref name="user"/>.</summary>
     private async Task<T> WithOrdersContextAsync<T>(long user, Func<OrdersDbContext, Action<Guid>, Task<T>> work)
     {
@@ -131,11 +140,12 @@ public sealed class DispatchTests(ShopSystem system) : ShopTests
 
     /// <summary>
     /// The context's next units of work after a void one: a status change in a transaction of its own (as a consumer's
-    /// batch), then, after <paramref name="between"/>, one in SaveChanges' own. Returns their order ids.
+    /// batch), then, after <paramref name="between"/>, one in SaveChanges' own, then two in one SaveChanges, for which EF
+    /// opens a transaction of its own while saving. Returns their order ids.
     /// </summary>
     private static async Task<Guid[]> CommitBothWaysAsync(OrdersDbContext db, Action<Guid> enqueue, Func<Task>? between = null)
     {
-        Guid[] committed = [Guid.NewGuid(), Guid.NewGuid()];
+        Guid[] committed = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
             enqueue(committed[0]);
@@ -147,6 +157,9 @@ public sealed class DispatchTests(ShopSystem system) : ShopTests
             await between();
         }
         enqueue(committed[1]);
+        await db.SaveChangesAsync();
+        enqueue(committed[2]);
+        enqueue(committed[3]);
         await db.SaveChangesAsync();
         return committed;
     }
