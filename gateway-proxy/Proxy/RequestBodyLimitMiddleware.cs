@@ -3,7 +3,8 @@ using Shop.Gateway.Problems;
 
 namespace Shop.Gateway.Proxy;
 
-/// <summary>Refuses a declared oversized body before it is read, so the client gets a 413 problem rather than a reset.</summary>
+/// <summary>Refuses a declared oversized body before it is read: a client that sent <c>Expect: 100-continue</c> gets the 413 problem
+/// without sending the body; one already sending it may see the connection close first.</summary>
 internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, ILogger<RequestBodyLimitMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)

@@ -3,8 +3,11 @@ namespace Shop.FaultTests.Hardening;
 /// <summary>One row of the hardening table: a hostile request and the 4xx statuses it may be answered with.</summary>
 /// <param name="Raw">Sent over a raw socket as is (for what HttpClient will not send); else built from the other fields.</param>
 /// <param name="RejectedByKestrel">Malformed HTTP that Kestrel refuses before any application code runs: a bare 400, no problem body.</param>
+/// <param name="ExpectContinue">Sent with <c>Expect: 100-continue</c>, as a careful client sends a body the server may refuse unread:
+/// the gateway answers 413 without reading it and closes the connection, and a client still writing the body then may
+/// see the close as a broken pipe before it reads the answer.</param>
 public sealed record HostileRequest(string Name, string Method, string Path, string? UserId, byte[]? Body, string? ContentType,
-    int[] Expected, string? Raw = null, string? IdempotencyKey = null, bool RejectedByKestrel = false)
+    int[] Expected, string? Raw = null, string? IdempotencyKey = null, bool RejectedByKestrel = false, bool ExpectContinue = false)
 {
     public override string ToString() => Name;
 
@@ -28,7 +31,7 @@ public sealed record HostileRequest(string Name, string Method, string Path, str
         // Bodies: too big, too deep, not UTF-8, numbers beyond long, wrong shapes.
         foreach (var path in new[] { order, topUp })
         {
-            yield return Json($"{path}: 1 MiB body", path, "{\"amount\":1,\"pad\":\"" + new string('x', 1 << 20) + "\"}", 413);
+            yield return Json($"{path}: 1 MiB body", path, "{\"amount\":1,\"pad\":\"" + new string('x', 1 << 20) + "\"}", 413) with { ExpectContinue = true };
             yield return Json($"{path}: 20 KiB body", path, "{\"amount\":1,\"pad\":\"" + new string('x', 20 * 1024) + "\"}", 413);
             yield return Json($"{path}: 1000 nested arrays", path, "{\"amount\":" + new string('[', 1000) + new string(']', 1000) + "}", 400);
             yield return Json($"{path}: 64 nested objects", path, string.Concat(Enumerable.Repeat("{\"a\":", 64)) + "1" + new string('}', 64), 400);

@@ -116,6 +116,7 @@ public sealed class HostileRequestTests(ProcessSystem system, ITestOutputHelper 
             return await RawHttp.SendAsync(system.Gateway.BaseAddress, hostile.Raw, hostile.Body);
         }
         using var request = new HttpRequestMessage(new HttpMethod(hostile.Method), hostile.Path);
+        request.Headers.ExpectContinue = hostile.ExpectContinue ? true : null;
         if (hostile.UserId is not null)
         {
             request.Headers.TryAddWithoutValidation("X-User-ID", hostile.UserId);
