@@ -9,7 +9,7 @@ WORKDIR /src
 
 # Project files first, so the restore layer is reused until a dependency changes.
 COPY Directory.Build.props Directory.Packages.props host.json ./
-COPY build/RuntimeSettings.props build/
+COPY build/ build/
 COPY building-blocks/Shop.Messaging.Abstractions/Shop.Messaging.Abstractions.csproj building-blocks/Shop.Messaging.Abstractions/
 COPY building-blocks/Shop.Contracts/Shop.Contracts.csproj building-blocks/Shop.Contracts/
 COPY building-blocks/Shop.Persistence/Shop.Persistence.csproj building-blocks/Shop.Persistence/

@@ -83,7 +83,8 @@ public sealed class DockerfileTests(ComposeFixture compose) : IClassFixture<Comp
         Assert.True(publish is not null, $"{path}: the build stage has no `dotnet publish`.");
 
         var projects = ProjectClosure(app.ProjectPath);
-        List<string> restoreInputs = ["Directory.Build.props", "Directory.Packages.props", .. projects, .. ImportedFiles(projects)];
+        var imports = ImportedFiles(projects).ToList();
+        List<string> restoreInputs = ["Directory.Build.props", "Directory.Packages.props", .. projects, .. imports];
         if (app.Host == AppHost.AzureFunctions)
         {
             restoreInputs.Add("host.json");
@@ -94,6 +95,7 @@ public sealed class DockerfileTests(ComposeFixture compose) : IClassFixture<Comp
                 // Any source file of the project stands for all of them.
                 .Where(dir => !CopiedBefore(build, publish, dir + "Source.cs"))
                 .Select(dir => $"the sources of {dir} before `{publish.Text}`"))
+            .Concat(SourcesCompiledBy(imports).Where(file => !CopiedBefore(build, publish, file)).Select(file => $"{file} before `{publish.Text}`"))
             .ToList();
 
         Assert.True(missing.Count == 0, $"{path} does not copy:{Environment.NewLine}{string.Join(Environment.NewLine, missing)}");
@@ -172,6 +174,14 @@ public sealed class DockerfileTests(ComposeFixture compose) : IClassFixture<Comp
                 .Select(import => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(RepositoryRoot.Combine(project))!,
                     import.Attribute("Project")!.Value.Replace('\\', '/')))))
             .Select(full => Path.GetRelativePath(RepositoryRoot.Path, full).Replace('\\', '/'))
+            .Distinct();
+
+    /// <summary>The source files the imported build files compile into the projects (e.g. build/SocketCompletions.cs), relative to the repository root.</summary>
+    private static IEnumerable<string> SourcesCompiledBy(IEnumerable<string> imports) =>
+        imports.SelectMany(import => XDocument.Load(RepositoryRoot.Combine(import)).Descendants("Compile")
+                .Select(compile => compile.Attribute("Include")!.Value
+                    .Replace("$(MSBuildThisFileDirectory)", Path.GetDirectoryName(import) + "/", StringComparison.Ordinal))
+                .Select(file => Path.GetRelativePath(RepositoryRoot.Path, Path.GetFullPath(file.Replace('\\', '/'), RepositoryRoot.Path)).Replace('\\', '/')))
             .Distinct();
 
     private static string Resolve(string workdir, string destination)
