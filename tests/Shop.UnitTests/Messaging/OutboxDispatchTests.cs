@@ -73,6 +73,39 @@ public sealed class OutboxDispatchTests
     }
 
     [Fact]
+    public async Task Stopping_waits_for_a_confirm_still_in_flight_and_marks_its_row()
+    {
+        var row = Row();
+        var confirm = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var harness = new Harness(awaitConfirm: message => message.MessageId == row.Id ? confirm.Task : null);
+        await harness.Worker.StartAsync(CancellationToken.None);
+        harness.Dispatcher.Committed([row]);
+        await harness.PublishedAsync(1);
+
+        var stopping = harness.Worker.StopAsync(CancellationToken.None);
+        // Give a stop that did not wait for the confirm the time to finish first (with the wait, it cannot).
+        await Task.WhenAny(stopping, Task.Delay(200));
+        confirm.SetResult();
+        await stopping;
+
+        Assert.Equal([row.Id], harness.Marked);
+    }
+
+    [Fact]
+    public async Task Stopping_waits_for_the_last_mark_to_finish()
+    {
+        var harness = new Harness(markLatency: TimeSpan.FromMilliseconds(200));
+        await harness.Worker.StartAsync(CancellationToken.None);
+        var row = Row();
+        harness.Dispatcher.Committed([row]);
+        await harness.MarkAttemptsAsync(1);
+
+        await harness.Worker.StopAsync(CancellationToken.None);
+
+        Assert.Equal([row.Id], harness.Marked);
+    }
+
+    [Fact]
     public void Without_a_running_worker_a_commit_only_wakes_the_relay()
     {
         var harness = new Harness();
@@ -202,7 +235,7 @@ public sealed class OutboxDispatchTests
         private int _batches;
 
         public Harness(Func<OutgoingMessage, Exception?>? refuse = null, bool failFirstMark = false, bool dispatchOnCommit = true,
-            Func<OutgoingMessage, Task?>? awaitConfirm = null, int relayBatchSize = 200)
+            Func<OutgoingMessage, Task?>? awaitConfirm = null, int relayBatchSize = 200, TimeSpan markLatency = default)
         {
             var options = Options.Create(new MessagingOptions { ServiceName = "test", DispatchOnCommit = dispatchOnCommit, RelayBatchSize = relayBatchSize });
             Dispatcher = new OutboxDispatchQueue(Signal, options);
@@ -226,17 +259,21 @@ public sealed class OutboxDispatchTests
                 });
             var marker = new Mock<IOutboxMarker>();
             marker.Setup(m => m.MarkPublishedAsync(It.IsAny<IReadOnlyList<(Guid, DateTimeOffset)>>(), It.IsAny<CancellationToken>()))
-                .Returns((IReadOnlyList<(Guid Id, DateTimeOffset ConfirmedAt)> rows, CancellationToken _) =>
+                .Returns(async (IReadOnlyList<(Guid Id, DateTimeOffset ConfirmedAt)> rows, CancellationToken _) =>
                 {
                     if (Interlocked.Increment(ref _markAttempts) == 1 && failFirstMark)
                     {
-                        return Task.FromException(new TimeoutException("database did not answer"));
+                        throw new TimeoutException("database did not answer");
+                    }
+                    if (markLatency > TimeSpan.Zero)
+                    {
+                        // A database that takes its time; the worker's token is not passed on, as a statement under way finishes.
+                        await Task.Delay(markLatency, CancellationToken.None);
                     }
                     foreach (var row in rows)
                     {
                         _marked.Enqueue(row.Id);
                     }
-                    return Task.CompletedTask;
                 });
             Worker = new OutboxDispatchWorker(Dispatcher, publisher.Object, marker.Object, Signal, ShopEvents.Contract, options, TimeProvider.System,
                 NullLogger<OutboxDispatchWorker>.Instance);
@@ -248,6 +285,9 @@ public sealed class OutboxDispatchTests
         public ConcurrentQueue<OutgoingMessage> Published { get; } = new();
 
         public int Batches => Volatile.Read(ref _batches);
+
+        /// <summary>The rows marked so far, in the order the marks finished.</summary>
+        public List<Guid> Marked => [.. _marked];
 
         /// <summary>Whether a wake-up is pending; the probe's own wait is cancelled so it takes none that comes later.</summary>
         public bool RelayWoken()
