@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Shop.IntegrationTests.Invariants;
 
 /// <summary>
@@ -127,6 +129,36 @@ public sealed class BatchTests(ShopSystem system) : ShopTests, IAsyncLifetime
         Assert.Equal(0, (await system.Client.GetBalanceAsync(user)).Balance);
         // It was refused inside a batch with the others, which then went one by one.
         Assert.Contains(fault.Batches, batch => batch.Contains(poison) && batch.Count > 1);
+    }
+
+    [Fact]
+    public async Task A_lasting_failure_inside_a_batch_is_tried_MaxAttempts_times_alone_then_dead_lettered_and_the_rest_applied_once()
+    {
+        using var probe = new MessagingProbe();
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        await broker.DrainAsync(DeadLetterQueue);
+        var user = await system.NewUserWithBalanceAsync(50);
+        // Neither poison nor transient: PostgreSQL refuses the charge of the one order of 7, every time.
+        await using var failing = await DatabaseFault.InstallAsync(system.PaymentsDb, "transactions",
+            $"NEW.user_id = {user} AND NEW.kind = 'charge' AND NEW.amount = 7", DatabaseFault.Permanent);
+        var fault = GatedFault();
+        var orders = await QueueOrdersWhilePaymentsIsDownAsync(user, count: 2, amount: 10);
+        var doomed = Assert.Single(await QueueOrdersWhilePaymentsIsDownAsync(user, count: 1, amount: 7, alreadyQueued: 2));
+        orders.AddRange(await QueueOrdersWhilePaymentsIsDownAsync(user, count: 2, amount: 10, alreadyQueued: 3));
+        var (doomedMessage, _) = await OrderCreatedRowAsync(doomed);
+        await StartGatedPaymentsAsync(fault, batchSize: 64, probe, backlog: 5);
+        var maxAttempts = system.Payments.Services.GetRequiredService<IOptions<MessagingOptions>>().Value.MaxAttempts;
+
+        await AssertEachPaidAndChargedOnceAsync(user, orders);
+        await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDeadLettered, 1);
+        var dead = Assert.Single(await broker.DrainAsync(DeadLetterQueue));
+        Assert.Equal(doomedMessage.ToString(), dead.BasicProperties.MessageId);
+        Assert.Contains($"failed after {maxAttempts} attempts", RawBroker.Header(dead, MessageHeaders.DeathReason));
+        // Tried once inside its batch, which then went one by one, and MaxAttempts times alone.
+        Assert.Contains(fault.Batches, batch => batch.Contains(doomedMessage) && batch.Count > 1);
+        Assert.Equal(maxAttempts + 1, await failing.HitsAsync());
+        Assert.Equal("PENDING", (await system.Client.GetOrderAsync(user, doomed)).Status);
+        Assert.Equal(10, (await system.Client.GetBalanceAsync(user)).Balance);
     }
 
     [Fact]
