@@ -53,6 +53,10 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
 done
+if [ "$failed" -gt 0 ]; then
+  # Names what failed near the end of the log, where a CI summary that keeps only the tail still shows it.
+  python3 scripts/lib/failed-tests.py "$results"/*.trx || echo "[test] the failed tests are listed in $results/*.trx"
+fi
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   echo "[test] no test ran"
   status=1
