@@ -31,6 +31,14 @@ public sealed class MessagingOptions
     /// <summary>The grace the relay applies: none when rows are not dispatched at commit.</summary>
     internal TimeSpan EffectiveRelayGrace => DispatchOnCommit ? RelayGrace : TimeSpan.Zero;
 
+    /// <summary>
+    /// How long the commit-time dispatch gathers confirmed rows before it marks them published, so one statement marks
+    /// the rows of many publishes instead of one or two. Zero marks whatever has been confirmed at once. A row not yet
+    /// marked is only a row the relay could publish again, and the relay leaves rows younger than
+    /// <see cref="RelayGrace"/> alone, so this stays well below it.
+    /// </summary>
+    public TimeSpan MarkDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Outbox rows published per relay round or dispatch batch; each awaits its confirms together.</summary>
     [Range(1, 5000)]
     public int RelayBatchSize { get; set; } = 200;

@@ -21,6 +21,8 @@ public static class RabbitMqExtensions
         services.AddOptions<MessagingOptions>()
             .Configure(options => options.ServiceName = serviceName)
             .BindConfiguration(MessagingOptions.SectionName)
+            .Validate(options => options.MarkDelay >= TimeSpan.Zero && options.MarkDelay < options.RelayGrace,
+                "Messaging:MarkDelay must be zero or more and below Messaging:RelayGrace")
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<RabbitMqOptions>()

@@ -26,7 +26,12 @@ internal sealed partial class OutboxDispatchWorker(
     private readonly Channel<(Guid Id, DateTimeOffset ConfirmedAt)> _confirmed =
         Channel.CreateUnbounded<(Guid, DateTimeOffset)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
+    private int _awaitingMark;
+
     private readonly Action<ILogger, Guid, string, Guid, Exception?> _notConfirmed = OutboxLog.NotConfirmed(contract);
+
+    /// <summary>Rows the broker confirmed that wait for their mark.</summary>
+    internal int AwaitingMark => Volatile.Read(ref _awaitingMark);
 
     /// <summary>Commits hand their rows over from here on (ExecuteAsync itself starts later, on the thread pool).</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -109,6 +114,7 @@ internal sealed partial class OutboxDispatchWorker(
                 LogNotConfirmed(error, batch[i].Id, batch[i].Type, batch[i].CorrelationId);
                 continue;
             }
+            Interlocked.Increment(ref _awaitingMark);
             _confirmed.Writer.TryWrite((batch[i].Id, clock.GetUtcNow()));
         }
 
@@ -121,33 +127,38 @@ internal sealed partial class OutboxDispatchWorker(
         }
     }
 
-    /// <summary>Marks confirmed rows published, as many at once as have gathered while the previous mark ran.</summary>
+    /// <summary>
+    /// Marks confirmed rows published: after the first confirm it waits <see cref="MessagingOptions.MarkDelay"/> (cut
+    /// short by a stop), then marks every row confirmed by then, and whatever gathered while that mark ran, in one statement.
+    /// A stop does not cancel a mark: the rows confirmed before it are marked, so the relay of the next start has none of
+    /// them to publish again. A mark is one short statement, and the host's shutdown timeout bounds the wait for it.
+    /// </summary>
     private async Task MarkAsync(CancellationToken stoppingToken)
     {
         var reader = _confirmed.Reader;
         var batch = new List<(Guid Id, DateTimeOffset ConfirmedAt)>();
-        try
+        var delay = options.Value.MarkDelay;
+        while (await reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (await reader.WaitToReadAsync(CancellationToken.None))
+            if (delay > TimeSpan.Zero)
             {
-                batch.Clear();
-                while (batch.Count < 1000 && reader.TryRead(out var confirmed))
-                {
-                    batch.Add(confirmed);
-                }
-                try
-                {
-                    await marker.MarkPublishedAsync(batch, stoppingToken);
-                }
-                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // The rows were delivered; unmarked, the relay publishes them again and the consumers' inbox absorbs the repeat.
-                    LogMarkFailed(exception, batch.Count, batch[0].Id);
-                }
+                await Task.Delay(delay, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            batch.Clear();
+            while (batch.Count < 1000 && reader.TryRead(out var confirmed))
+            {
+                batch.Add(confirmed);
+            }
+            Interlocked.Add(ref _awaitingMark, -batch.Count);
+            try
+            {
+                await marker.MarkPublishedAsync(batch, CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                // The rows were delivered; unmarked, the relay publishes them again and the consumers' inbox absorbs the repeat.
+                LogMarkFailed(exception, batch.Count, batch[0].Id);
+            }
         }
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace Shop.UnitTests.Messaging;
 
 public sealed class OutboxDispatchTests
@@ -101,6 +103,44 @@ public sealed class OutboxDispatchTests
         await harness.MarkAttemptsAsync(1);
 
         await harness.Worker.StopAsync(CancellationToken.None);
+
+        Assert.Equal([row.Id], harness.Marked);
+    }
+
+    [Fact]
+    public async Task Rows_confirmed_within_the_mark_delay_are_marked_by_one_statement()
+    {
+        var clock = new FakeTimeProvider();
+        var harness = new Harness(markDelay: TimeSpan.FromMilliseconds(20), clock: clock);
+        await harness.Worker.StartAsync(CancellationToken.None);
+        var first = Row();
+        var second = Row();
+
+        harness.Dispatcher.Committed([first]);
+        await harness.AwaitingMarkAsync(1);
+        harness.Dispatcher.Committed([second]);
+        await harness.AwaitingMarkAsync(2);
+        Assert.Equal(0, harness.MarkAttempts);
+
+        // The clock moves until the mark comes: the mark loop may start its delay only after a first move.
+        var marked = await harness.MarkedAsync(2, whileWaiting: () => clock.Advance(TimeSpan.FromMilliseconds(20)));
+        await harness.Worker.StopAsync(CancellationToken.None);
+        Assert.Equal([first.Id, second.Id], marked);
+        Assert.Equal(1, harness.MarkAttempts);
+    }
+
+    [Fact]
+    public async Task Stopping_cuts_the_mark_delay_short_and_marks_the_rows_confirmed_so_far()
+    {
+        // A clock that is never moved: only the stop can end the delay.
+        var harness = new Harness(markDelay: TimeSpan.FromMilliseconds(20), clock: new FakeTimeProvider());
+        await harness.Worker.StartAsync(CancellationToken.None);
+        var row = Row();
+        harness.Dispatcher.Committed([row]);
+        await harness.AwaitingMarkAsync(1);
+
+        using var patience = new CancellationTokenSource(Timeout);
+        await harness.Worker.StopAsync(patience.Token);
 
         Assert.Equal([row.Id], harness.Marked);
     }
@@ -235,9 +275,12 @@ public sealed class OutboxDispatchTests
         private int _batches;
 
         public Harness(Func<OutgoingMessage, Exception?>? refuse = null, bool failFirstMark = false, bool dispatchOnCommit = true,
-            Func<OutgoingMessage, Task?>? awaitConfirm = null, int relayBatchSize = 200, TimeSpan markLatency = default)
+            Func<OutgoingMessage, Task?>? awaitConfirm = null, int relayBatchSize = 200, TimeSpan markLatency = default,
+            TimeSpan? markDelay = null, TimeProvider? clock = null)
         {
-            var options = Options.Create(new MessagingOptions { ServiceName = "test", DispatchOnCommit = dispatchOnCommit, RelayBatchSize = relayBatchSize });
+            var settings = new MessagingOptions { ServiceName = "test", DispatchOnCommit = dispatchOnCommit, RelayBatchSize = relayBatchSize };
+            settings.MarkDelay = markDelay ?? settings.MarkDelay;
+            var options = Options.Create(settings);
             Dispatcher = new OutboxDispatchQueue(Signal, options);
             var publisher = new Mock<IMessagePublisher>();
             // Every batch opens the channel once before it publishes its rows.
@@ -259,8 +302,10 @@ public sealed class OutboxDispatchTests
                 });
             var marker = new Mock<IOutboxMarker>();
             marker.Setup(m => m.MarkPublishedAsync(It.IsAny<IReadOnlyList<(Guid, DateTimeOffset)>>(), It.IsAny<CancellationToken>()))
-                .Returns(async (IReadOnlyList<(Guid Id, DateTimeOffset ConfirmedAt)> rows, CancellationToken _) =>
+                .Returns(async (IReadOnlyList<(Guid Id, DateTimeOffset ConfirmedAt)> rows, CancellationToken cancellationToken) =>
                 {
+                    // As the database call would: a cancelled token fails the mark before it starts.
+                    cancellationToken.ThrowIfCancellationRequested();
                     if (Interlocked.Increment(ref _markAttempts) == 1 && failFirstMark)
                     {
                         throw new TimeoutException("database did not answer");
@@ -275,7 +320,7 @@ public sealed class OutboxDispatchTests
                         _marked.Enqueue(row.Id);
                     }
                 });
-            Worker = new OutboxDispatchWorker(Dispatcher, publisher.Object, marker.Object, Signal, ShopEvents.Contract, options, TimeProvider.System,
+            Worker = new OutboxDispatchWorker(Dispatcher, publisher.Object, marker.Object, Signal, ShopEvents.Contract, options, clock ?? TimeProvider.System,
                 NullLogger<OutboxDispatchWorker>.Instance);
         }
 
@@ -299,24 +344,31 @@ public sealed class OutboxDispatchTests
             return woken;
         }
 
-        public async Task<List<Guid>> MarkedAsync(int count)
+        public async Task<List<Guid>> MarkedAsync(int count, Action? whileWaiting = null)
         {
-            await WaitUntilAsync(() => _marked.Count >= count, () => $"expected {count} rows marked, got {_marked.Count}");
+            await WaitUntilAsync(() => _marked.Count >= count, () => $"expected {count} rows marked, got {_marked.Count}", whileWaiting);
             return [.. _marked];
         }
 
         public Task PublishedAsync(int count) =>
             WaitUntilAsync(() => Published.Count >= count, () => $"expected {count} rows published, got {Published.Count}");
 
+        public int MarkAttempts => Volatile.Read(ref _markAttempts);
+
+        /// <summary>Waits until exactly this many confirmed rows wait for their mark.</summary>
+        public Task AwaitingMarkAsync(int count) =>
+            WaitUntilAsync(() => Worker.AwaitingMark == count, () => $"expected {count} confirmed rows awaiting their mark, got {Worker.AwaitingMark}");
+
         public Task MarkAttemptsAsync(int count) =>
             WaitUntilAsync(() => Volatile.Read(ref _markAttempts) >= count, () => $"expected {count} mark attempts");
 
         /// <summary>Polls the condition until it holds or <see cref="Timeout"/> passes, then asserts it.</summary>
-        private static async Task WaitUntilAsync(Func<bool> done, Func<string> failure)
+        private static async Task WaitUntilAsync(Func<bool> done, Func<string> failure, Action? whileWaiting = null)
         {
             var deadline = DateTime.UtcNow + Timeout;
             while (!done() && DateTime.UtcNow < deadline)
             {
+                whileWaiting?.Invoke();
                 await Task.Delay(5);
             }
             Assert.True(done(), failure());

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Shop.Contracts;
+using Shop.Messaging.RabbitMq;
+
+namespace Shop.UnitTests.Messaging;
+
+public sealed class MessagingOptionsTests
+{
+    [Theory]
+    [InlineData("00:00:00", true)]
+    [InlineData("00:00:00.020", true)]
+    [InlineData("00:00:01", false)]
+    [InlineData("-00:00:00.001", false)]
+    public void Mark_delay_is_accepted_only_from_zero_to_below_the_relay_grace(string markDelay, bool valid)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Messaging:MarkDelay"] = markDelay,
+            ["Messaging:RelayGrace"] = "00:00:01",
+        });
+        builder.AddRabbitMq("rabbitmq", "test", ShopTopology.Topology);
+        using var services = builder.Services.BuildServiceProvider();
+
+        var read = () => services.GetRequiredService<IOptions<MessagingOptions>>().Value;
+
+        if (valid)
+        {
+            Assert.Equal(TimeSpan.Parse(markDelay), read().MarkDelay);
+        }
+        else
+        {
+            Assert.Contains("Messaging:MarkDelay", Assert.Throws<OptionsValidationException>(read).Message);
+        }
+    }
+}
