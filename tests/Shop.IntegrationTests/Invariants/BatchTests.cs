@@ -216,6 +216,39 @@ public sealed class BatchTests(ShopSystem system) : ShopTests, IAsyncLifetime
         Assert.Equal(0u, queue.MessageCount);
     }
 
+    [Fact]
+    public async Task A_batch_applied_one_by_one_after_a_poison_message_is_not_applied_again()
+    {
+        using var probe = new MessagingProbe();
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        await broker.DrainAsync(DeadLetterQueue);
+        var user = await system.NewUserWithBalanceAsync(30);
+        var fault = GatedFault();
+        List<Guid> orders = [await StartPaymentsHoldingOneOrderAsync(user, fault, probe)];
+        var poison = Guid.NewGuid();
+        // Behind the held order, in this order: an order, the poison, another order. A good message leads the batch.
+        orders.Add((await system.Client.PlaceOrderAsync(user, 10)).Id);
+        await WaitForBufferedAsync(probe, 1);
+        await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated),
+            $"{{\"orderId\":\"{Guid.NewGuid()}\",\"userId\":{user},\"amount\":-5}}", poison);
+        await WaitForBufferedAsync(probe, 2);
+        orders.Add((await system.Client.PlaceOrderAsync(user, 10)).Id);
+        await OpenGateOnceBufferedAsync(fault, probe, 3);
+
+        await AssertEachPaidAndChargedOnceAsync(user, orders);
+        await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDeadLettered, 1);
+        Assert.Contains(fault.Batches, batch => batch.Count == 3 && batch[1] == poison);
+        // A delivery's span ends when its whole batch is done, with the last outcome the handler gave it: applied, never a duplicate.
+        foreach (var order in orders)
+        {
+            var delivery = await probe.WaitForDeliveryAsync((await OrderCreatedRowAsync(order)).Id);
+            Assert.Equal(MessagingMetrics.OutcomeApplied, delivery.Outcome);
+        }
+        Assert.Equal(0, probe.Consumed(Queue, MessagingMetrics.OutcomeDuplicate));
+        var dead = Assert.Single(await broker.DrainAsync(DeadLetterQueue));
+        Assert.Equal(poison.ToString(), dead.BasicProperties.MessageId);
+    }
+
     /// <summary>Stops Payments and places orders, whose OrderCreated then wait in its queue.</summary>
     public Task InitializeAsync() => Task.CompletedTask;
 
