@@ -186,6 +186,69 @@ public sealed class BatchTests(ShopSystem system) : ShopTests, IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Two_undecodable_deliveries_in_one_batch_are_both_dead_lettered_and_acked()
+    {
+        using var probe = new MessagingProbe();
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        await broker.DrainAsync(DeadLetterQueue);
+        var user = await system.NewUserWithBalanceAsync(10);
+        var fault = GatedFault();
+        var held = await StartPaymentsHoldingOneOrderAsync(user, fault, probe);
+        var badJson = Guid.NewGuid();
+        var unknownType = Guid.NewGuid();
+        await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated), "{\"orderId\": not json", badJson);
+        await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", "OrderShipped", "{}", unknownType);
+        // Both wait in the buffer of the one worker, which takes them as its next batch.
+        await OpenGateOnceBufferedAsync(fault, probe, 2);
+
+        await PoisonTests.AssertDeadLetteredAsync(broker, Queue,
+            (badJson, "not a valid OrderCreated"), (unknownType, "unknown message type 'OrderShipped'"));
+        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, held)).Status);
+        await probe.WaitForDeliveryAsync((await OrderCreatedRowAsync(held)).Id);
+        await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDeadLettered, 2);
+
+        // Closing the consumer's channel puts back on the queue whatever it left unacked: there must be nothing.
+        await system.Payments.StopAsync();
+        // The consumer's leaving and the return of its unacked deliveries are one step for the broker, so this count is exact.
+        var queue = await Eventually.UntilAsync(() => broker.Channel.QueueDeclarePassiveAsync(Queue), q => q.ConsumerCount == 0,
+            $"no consumer left on {Queue}");
+        Assert.Equal(0u, queue.MessageCount);
+    }
+
+    [Fact]
+    public async Task A_batch_applied_one_by_one_after_a_poison_message_is_not_applied_again()
+    {
+        using var probe = new MessagingProbe();
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        await broker.DrainAsync(DeadLetterQueue);
+        var user = await system.NewUserWithBalanceAsync(30);
+        var fault = GatedFault();
+        List<Guid> orders = [await StartPaymentsHoldingOneOrderAsync(user, fault, probe)];
+        var poison = Guid.NewGuid();
+        // Behind the held order, in this order: an order, the poison, another order. A good message leads the batch.
+        orders.Add((await system.Client.PlaceOrderAsync(user, 10)).Id);
+        await WaitForBufferedAsync(probe, 1);
+        await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated),
+            $"{{\"orderId\":\"{Guid.NewGuid()}\",\"userId\":{user},\"amount\":-5}}", poison);
+        await WaitForBufferedAsync(probe, 2);
+        orders.Add((await system.Client.PlaceOrderAsync(user, 10)).Id);
+        await OpenGateOnceBufferedAsync(fault, probe, 3);
+
+        await AssertEachPaidAndChargedOnceAsync(user, orders);
+        await probe.WaitForConsumedAsync(Queue, MessagingMetrics.OutcomeDeadLettered, 1);
+        Assert.Contains(fault.Batches, batch => batch.Count == 3 && batch[1] == poison);
+        // A delivery's span ends when its whole batch is done, with the last outcome the handler gave it: applied, never a duplicate.
+        foreach (var order in orders)
+        {
+            var delivery = await probe.WaitForDeliveryAsync((await OrderCreatedRowAsync(order)).Id);
+            Assert.Equal(MessagingMetrics.OutcomeApplied, delivery.Outcome);
+        }
+        Assert.Equal(0, probe.Consumed(Queue, MessagingMetrics.OutcomeDuplicate));
+        var dead = Assert.Single(await broker.DrainAsync(DeadLetterQueue));
+        Assert.Equal(poison.ToString(), dead.BasicProperties.MessageId);
+    }
+
     /// <summary>Stops Payments and places orders, whose OrderCreated then wait in its queue.</summary>
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -220,7 +283,8 @@ public sealed class BatchTests(ShopSystem system) : ShopTests, IAsyncLifetime
     }
 
     /// <summary>Starts Payments with one consumer worker whose first unit of work waits until the rest of the backlog is buffered.</summary>
-    private async Task StartGatedPaymentsAsync(InboxFault fault, int batchSize, MessagingProbe probe, int backlog)
+    /// <param name="openGate">False leaves the first unit of work at the gate, for the test to queue more behind it.</param>
+    private async Task StartGatedPaymentsAsync(InboxFault fault, int batchSize, MessagingProbe probe, int backlog, bool openGate = true)
     {
         await system.ReplacePaymentsAsync(services =>
         {
@@ -233,10 +297,33 @@ public sealed class BatchTests(ShopSystem system) : ShopTests, IAsyncLifetime
         });
         await fault.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(20));
         var first = fault.Batches.First().Count;
-        await Eventually.UntilAsync(() => Task.FromResult(probe.Buffered(Queue)), n => n == backlog - first,
-            $"the other {backlog - first} deliveries buffered in the consumer");
+        await WaitForBufferedAsync(probe, backlog - first);
+        if (openGate)
+        {
+            fault.Gate!.SetResult();
+        }
+    }
+
+    /// <summary>
+    /// Queues one order while Payments is down and starts a gated Payments whose one worker holds that order alone at the
+    /// gate; whatever the test sends next waits in the consumer's buffer, in the order sent.
+    /// </summary>
+    private async Task<Guid> StartPaymentsHoldingOneOrderAsync(long user, InboxFault fault, MessagingProbe probe)
+    {
+        var held = Assert.Single(await QueueOrdersWhilePaymentsIsDownAsync(user, count: 1, amount: 10));
+        await StartGatedPaymentsAsync(fault, batchSize: 64, probe, backlog: 1, openGate: false);
+        return held;
+    }
+
+    /// <summary>Opens the gate once <paramref name="count"/> deliveries wait behind it: the worker's next batch is exactly those.</summary>
+    private static async Task OpenGateOnceBufferedAsync(InboxFault fault, MessagingProbe probe, int count)
+    {
+        await WaitForBufferedAsync(probe, count);
         fault.Gate!.SetResult();
     }
+
+    private static Task WaitForBufferedAsync(MessagingProbe probe, long count) =>
+        Eventually.UntilAsync(() => Task.FromResult(probe.Buffered(Queue)), n => n == count, $"{count} deliveries buffered in the consumer");
 
     private async Task<(Guid Id, string Payload)> OrderCreatedRowAsync(Guid orderId)
     {

@@ -28,6 +28,35 @@ public sealed class PoisonTests(ShopSystem system) : ShopTests
         await system.PlacePaidOrderAsync(10, 10);
     }
 
+    [Fact]
+    public async Task A_message_id_that_is_not_a_UUID_and_a_null_body_land_in_the_DLQ_each_with_its_reason()
+    {
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        await broker.DrainAsync(DeadLetterQueue);
+        var notUuid = $"order-{Guid.NewGuid():N}";
+        var notUuidCorrelation = Guid.NewGuid();
+        var nullBody = Guid.NewGuid();
+
+        // RawBroker.PublishAsync sets a UUID message id; this one must not be. The channel awaits the broker's confirm.
+        var properties = new BasicProperties
+        {
+            Persistent = true, Type = nameof(OrderCreated), MessageId = notUuid, CorrelationId = notUuidCorrelation.ToString(), ContentType = "application/json",
+        };
+        await broker.Channel.BasicPublishAsync(ShopTopology.OrdersExchange, "order.created", mandatory: true, properties,
+            Encoding.UTF8.GetBytes($"{{\"orderId\":\"{Guid.NewGuid()}\",\"userId\":1,\"amount\":5}}"));
+        await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated), "null", nullBody);
+
+        // The dead letter of a message without a UUID gets an id of its own: it is found by its correlation id.
+        var dead = await Eventually.UntilAsync(() => broker.PeekAsync(DeadLetterQueue),
+            peeked => peeked.Any(m => m.CorrelationId == notUuidCorrelation.ToString()) && peeked.Any(m => m.MessageId == nullBody.ToString()),
+            $"both messages in {DeadLetterQueue}");
+        Assert.Equal($"message_id '{notUuid}' is not a UUID", dead.Single(m => m.CorrelationId == notUuidCorrelation.ToString()).Reason);
+        Assert.Equal($"body is not a valid {nameof(OrderCreated)}: null", dead.Single(m => m.MessageId == nullBody.ToString()).Reason);
+        Assert.Equal(2, (await broker.DrainAsync(DeadLetterQueue)).Count);
+
+        await system.PlacePaidOrderAsync(10, 10);
+    }
+
     /// <summary>
     /// Waits until every expected message is in <paramref name="queue"/>'s dead-letter queue, takes the queue's messages and
     /// asserts they are those, each with a reason that contains its text and <paramref name="queue"/> as its original queue.
