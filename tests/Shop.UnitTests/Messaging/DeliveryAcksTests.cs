@@ -30,6 +30,17 @@ public sealed class DeliveryAcksTests
     }
 
     [Fact]
+    public async Task The_last_deliveries_in_progress_finishing_together_are_acked_with_one_multiple_ack()
+    {
+        Receive(1, 2, 3);
+
+        await _acks.AckAsync([1, 2, 3]);
+
+        // Nothing is left in progress: one frame acks all three, not one frame each.
+        Assert.Equal([(3UL, true)], _frames);
+    }
+
+    [Fact]
     public async Task A_single_delivery_is_acked_alone()
     {
         Receive(1, 2);
