@@ -23,15 +23,14 @@ internal sealed partial class OutboxDispatchWorker(
     TimeProvider clock,
     ILogger<OutboxDispatchWorker> logger) : BackgroundService
 {
+    // Not SingleReader: the single-reader channel cannot count what it holds, and AwaitingMark reads that count.
     private readonly Channel<(Guid Id, DateTimeOffset ConfirmedAt)> _confirmed =
-        Channel.CreateUnbounded<(Guid, DateTimeOffset)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-
-    private int _awaitingMark;
+        Channel.CreateUnbounded<(Guid, DateTimeOffset)>(new UnboundedChannelOptions { SingleWriter = true });
 
     private readonly Action<ILogger, Guid, string, Guid, Exception?> _notConfirmed = OutboxLog.NotConfirmed(contract);
 
     /// <summary>Rows the broker confirmed that wait for their mark.</summary>
-    internal int AwaitingMark => Volatile.Read(ref _awaitingMark);
+    internal int AwaitingMark => _confirmed.Reader.Count;
 
     /// <summary>Commits hand their rows over from here on (ExecuteAsync itself starts later, on the thread pool).</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -114,7 +113,6 @@ internal sealed partial class OutboxDispatchWorker(
                 LogNotConfirmed(error, batch[i].Id, batch[i].Type, batch[i].CorrelationId);
                 continue;
             }
-            Interlocked.Increment(ref _awaitingMark);
             _confirmed.Writer.TryWrite((batch[i].Id, clock.GetUtcNow()));
         }
 
@@ -149,7 +147,6 @@ internal sealed partial class OutboxDispatchWorker(
             {
                 batch.Add(confirmed);
             }
-            Interlocked.Add(ref _awaitingMark, -batch.Count);
             try
             {
                 await marker.MarkPublishedAsync(batch, CancellationToken.None);

@@ -70,12 +70,17 @@ public sealed class MessagingProbe : IDisposable
         var delivery = new MessageDelivery(
             activity.GetTagItem("messaging.consumer.group.name") as string ?? "",
             activity.GetTagItem(MessagingTelemetry.Outcome) as string,
-            activity.Events.Count(e => e.Name == "exception"));
+            activity.Events.Count(e => e.Name == "exception"),
+            activity);
         _deliveries.GetOrAdd(messageId, _ => new ConcurrentQueue<MessageDelivery>()).Enqueue(delivery);
     }
 
     /// <summary>Deliveries received by the consumers of <paramref name="queue"/> and not yet taken into a batch.</summary>
     public long Buffered(string queue) => _counts.GetValueOrDefault(("shop.messaging.consumer.buffered", queue, ""));
+
+    /// <summary>Waits until exactly <paramref name="count"/> deliveries of <paramref name="queue"/> wait in its consumers' buffers.</summary>
+    public Task WaitForBufferedAsync(string queue, long count) =>
+        Eventually.UntilAsync(() => Task.FromResult(Buffered(queue)), n => n == count, $"{count} deliveries buffered in the consumer of {queue}");
 
     public long Consumed(string queue, string outcome) => _counts.GetValueOrDefault(("shop.messaging.consumed", queue, outcome));
 
@@ -95,4 +100,5 @@ public sealed class MessagingProbe : IDisposable
 
 /// <param name="Outcome">applied, duplicate or dead_lettered (<see cref="MessagingMetrics"/>); null if the delivery was abandoned unacked.</param>
 /// <param name="FailedAttempts">Attempts that threw before the outcome (retried, or the last before a dead letter).</param>
-public sealed record MessageDelivery(string Queue, string? Outcome, int FailedAttempts);
+/// <param name="Span">The delivery's ended process span, with every tag and event the consumer gave it.</param>
+public sealed record MessageDelivery(string Queue, string? Outcome, int FailedAttempts, Activity Span);

@@ -48,6 +48,14 @@ public sealed class ShopSystem : IAsyncLifetime
         return user;
     }
 
+    /// <summary>The id and payload of the order's one outbox row of <paramref name="type"/> in Orders' database.</summary>
+    public async Task<(Guid Id, string Payload)> OrdersOutboxRowAsync(Guid orderId, string type)
+    {
+        var rows = await OrdersDb.QueryAsync("SELECT id, payload::text FROM outbox_messages WHERE correlation_id = $1 AND type = $2",
+            reader => (reader.GetGuid(0), reader.GetString(1)), orderId, type);
+        return Assert.Single(rows);
+    }
+
     /// <summary>An order of a new user with <paramref name="balance"/>, placed for <paramref name="amount"/> and waited for until PAID.</summary>
     public async Task<(long User, OrderDto Paid)> PlacePaidOrderAsync(long balance, long amount)
     {

@@ -228,10 +228,10 @@ public sealed class BatchTests(ShopSystem system) : ShopTests, IAsyncLifetime
         var poison = Guid.NewGuid();
         // Behind the held order, in this order: an order, the poison, another order. A good message leads the batch.
         orders.Add((await system.Client.PlaceOrderAsync(user, 10)).Id);
-        await WaitForBufferedAsync(probe, 1);
+        await probe.WaitForBufferedAsync(Queue, 1);
         await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated),
             $"{{\"orderId\":\"{Guid.NewGuid()}\",\"userId\":{user},\"amount\":-5}}", poison);
-        await WaitForBufferedAsync(probe, 2);
+        await probe.WaitForBufferedAsync(Queue, 2);
         orders.Add((await system.Client.PlaceOrderAsync(user, 10)).Id);
         await OpenGateOnceBufferedAsync(fault, probe, 3);
 
@@ -297,7 +297,7 @@ public sealed class BatchTests(ShopSystem system) : ShopTests, IAsyncLifetime
         });
         await fault.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(20));
         var first = fault.Batches.First().Count;
-        await WaitForBufferedAsync(probe, backlog - first);
+        await probe.WaitForBufferedAsync(Queue, backlog - first);
         if (openGate)
         {
             fault.Gate!.SetResult();
@@ -318,19 +318,11 @@ public sealed class BatchTests(ShopSystem system) : ShopTests, IAsyncLifetime
     /// <summary>Opens the gate once <paramref name="count"/> deliveries wait behind it: the worker's next batch is exactly those.</summary>
     private static async Task OpenGateOnceBufferedAsync(InboxFault fault, MessagingProbe probe, int count)
     {
-        await WaitForBufferedAsync(probe, count);
+        await probe.WaitForBufferedAsync(Queue, count);
         fault.Gate!.SetResult();
     }
 
-    private static Task WaitForBufferedAsync(MessagingProbe probe, long count) =>
-        Eventually.UntilAsync(() => Task.FromResult(probe.Buffered(Queue)), n => n == count, $"{count} deliveries buffered in the consumer");
-
-    private async Task<(Guid Id, string Payload)> OrderCreatedRowAsync(Guid orderId)
-    {
-        var rows = await system.OrdersDb.QueryAsync("SELECT id, payload::text FROM outbox_messages WHERE correlation_id = $1 AND type = $2",
-            reader => (reader.GetGuid(0), reader.GetString(1)), orderId, nameof(OrderCreated));
-        return Assert.Single(rows);
-    }
+    private Task<(Guid Id, string Payload)> OrderCreatedRowAsync(Guid orderId) => system.OrdersOutboxRowAsync(orderId, nameof(OrderCreated));
 
     private static IEnumerable<int> Chunks(int total, int size)
     {

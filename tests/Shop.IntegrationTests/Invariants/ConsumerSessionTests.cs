@@ -50,7 +50,7 @@ public sealed class ConsumerSessionTests(ShopSystem system) : ShopTests, IAsyncL
         }
         // Every delivery handled, on the new channel; the five the closed channel held are no longer counted.
         await Eventually.UntilAsync(() => Task.FromResult(backlog.Buffered), n => n == 0, "the consumer's backlog back to zero");
-        await Eventually.UntilAsync(() => Task.FromResult(probe.Buffered(Queue)), n => n == 0, "the buffered gauge back to zero");
+        await probe.WaitForBufferedAsync(Queue, 0);
         Assert.Equal(0, (await system.Client.GetBalanceAsync(user)).Balance);
     }
 

@@ -10,7 +10,7 @@ public sealed class InboxTests(ShopSystem system) : ShopTests
         var (user, order) = await system.PlacePaidOrderAsync(100, 30);
 
         // The broker delivers the very same message (same message_id) once more.
-        var (messageId, payload) = await OutboxRowAsync(order.Id, nameof(OrderCreated));
+        var (messageId, payload) = await system.OrdersOutboxRowAsync(order.Id, nameof(OrderCreated));
         // A cleanup run in between must not forget it: the record is well inside the deduplication window.
         await system.Payments.Services.GetRequiredService<IMessagingCleanup>().RunAsync(CancellationToken.None);
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
@@ -51,15 +51,5 @@ public sealed class InboxTests(ShopSystem system) : ShopTests
         {
             await system.ReplacePaymentsAsync();
         }
-    }
-
-    private async Task<(Guid Id, string Payload)> OutboxRowAsync(Guid orderId, string type)
-    {
-        await using var command = system.OrdersDb.CreateCommand("SELECT id, payload::text FROM outbox_messages WHERE correlation_id = $1 AND type = $2");
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = orderId });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = type });
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync(), $"{type} of order {orderId} is in the outbox");
-        return (reader.GetGuid(0), reader.GetString(1));
     }
 }

@@ -20,14 +20,14 @@ public sealed class ConsumerTelemetryTests(ShopSystem system) : ShopTests, IAsyn
     [Fact]
     public async Task An_applied_message_has_a_process_span_with_its_messaging_tags_its_metrics_and_a_log_scope_naming_it()
     {
-        using var spans = new ConsumerSpans();
+        using var probe = new MessagingProbe();
         using var metrics = new MetricsRecorder();
         var logs = await StartRecordedPaymentsAsync();
         var user = await system.NewUserWithBalanceAsync(10);
 
         var order = (await system.Client.PlaceOrderAsync(user, 10)).Id;
         var (messageId, _) = await OrderCreatedRowAsync(order);
-        var span = Assert.Single(await spans.WaitForAsync(messageId, 1));
+        var span = Assert.Single(await SpansAsync(probe, messageId, 1));
 
         Assert.Equal(MessagingTelemetry.ProcessSpanName(Queue), span.DisplayName);
         Assert.Equal(ActivityKind.Consumer, span.Kind);
@@ -65,19 +65,19 @@ public sealed class ConsumerTelemetryTests(ShopSystem system) : ShopTests, IAsyn
     [Fact]
     public async Task A_repeated_message_ends_with_the_outcome_duplicate_an_event_on_its_span_and_an_information_line_naming_it()
     {
-        using var spans = new ConsumerSpans();
+        using var probe = new MessagingProbe();
         using var metrics = new MetricsRecorder();
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         var logs = await StartRecordedPaymentsAsync();
         var user = await system.NewUserWithBalanceAsync(10);
         var order = (await system.Client.PlaceOrderAsync(user, 10)).Id;
         var (messageId, payload) = await OrderCreatedRowAsync(order);
-        Assert.Equal(MessagingMetrics.OutcomeApplied, Tag(Assert.Single(await spans.WaitForAsync(messageId, 1)), MessagingTelemetry.Outcome));
+        Assert.Equal(MessagingMetrics.OutcomeApplied, Tag(Assert.Single(await SpansAsync(probe, messageId, 1)), MessagingTelemetry.Outcome));
 
         // The same message again, as a redelivery or a replay would bring it.
         var body = Encoding.UTF8.GetBytes(payload + "  ");
         await broker.PublishAsync(ShopTopology.OrdersExchange, RoutingKey, nameof(OrderCreated), body, messageId, order);
-        var deliveries = await spans.WaitForAsync(messageId, 2);
+        var deliveries = await SpansAsync(probe, messageId, 2);
 
         var (first, repeat) = (deliveries[0], deliveries[1]);
         Assert.Equal(MessagingMetrics.OutcomeDuplicate, Tag(repeat, MessagingTelemetry.Outcome));
@@ -101,7 +101,7 @@ public sealed class ConsumerTelemetryTests(ShopSystem system) : ShopTests, IAsyn
     [Fact]
     public async Task A_dead_lettered_message_has_an_error_span_naming_the_reason_an_error_line_naming_it_and_its_metrics()
     {
-        using var spans = new ConsumerSpans();
+        using var probe = new MessagingProbe();
         using var metrics = new MetricsRecorder();
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         await broker.DrainAsync(DeadLetterQueue);
@@ -112,7 +112,7 @@ public sealed class ConsumerTelemetryTests(ShopSystem system) : ShopTests, IAsyn
         // Well-formed, so it reaches the handler, which refuses it.
         await broker.PublishAsync(ShopTopology.OrdersExchange, RoutingKey, nameof(OrderCreated),
             $"{{\"orderId\":\"{order}\",\"userId\":{ShopSystem.NewUserId()},\"amount\":-5}}", poison, order);
-        var span = Assert.Single(await spans.WaitForAsync(poison, 1));
+        var span = Assert.Single(await SpansAsync(probe, poison, 1));
 
         Assert.Equal(MessagingMetrics.OutcomeDeadLettered, Tag(span, MessagingTelemetry.Outcome));
         Assert.Equal(ActivityStatusCode.Error, span.Status);
@@ -136,7 +136,7 @@ public sealed class ConsumerTelemetryTests(ShopSystem system) : ShopTests, IAsyn
     [Fact]
     public async Task A_failed_attempt_is_an_exception_event_on_the_span_a_retry_counted_with_its_queue_and_a_warning_naming_the_message()
     {
-        using var spans = new ConsumerSpans();
+        using var probe = new MessagingProbe();
         using var metrics = new MetricsRecorder();
         var fault = new InboxFault { FailuresBefore = 2 };
         var logs = await StartRecordedPaymentsAsync(FaultInjection.Inbox<PaymentsDbContext>(fault));
@@ -144,7 +144,7 @@ public sealed class ConsumerTelemetryTests(ShopSystem system) : ShopTests, IAsyn
 
         var order = (await system.Client.PlaceOrderAsync(user, 10)).Id;
         var (messageId, _) = await OrderCreatedRowAsync(order);
-        var span = Assert.Single(await spans.WaitForAsync(messageId, 1));
+        var span = Assert.Single(await SpansAsync(probe, messageId, 1));
 
         // Two attempts failed (a timeout: transient), the third applied it.
         Assert.Equal(MessagingMetrics.OutcomeApplied, Tag(span, MessagingTelemetry.Outcome));
@@ -171,7 +171,6 @@ public sealed class ConsumerTelemetryTests(ShopSystem system) : ShopTests, IAsyn
     public async Task A_batch_of_several_logs_in_a_scope_of_its_queue_and_size_and_warns_before_applying_its_messages_one_by_one()
     {
         using var probe = new MessagingProbe();
-        using var spans = new ConsumerSpans();
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
         await broker.DrainAsync(DeadLetterQueue);
         // One worker, whose first unit of work waits at the gate while the next deliveries pile up behind it.
@@ -191,14 +190,14 @@ public sealed class ConsumerTelemetryTests(ShopSystem system) : ShopTests, IAsyn
         var poison = Guid.NewGuid();
         await broker.PublishAsync(ShopTopology.OrdersExchange, RoutingKey, nameof(OrderCreated),
             $"{{\"orderId\":\"{Guid.NewGuid()}\",\"userId\":{user},\"amount\":-5}}", poison);
-        await WaitForBufferedAsync(probe, 1);
+        await probe.WaitForBufferedAsync(Queue, 1);
         var next = (await system.Client.PlaceOrderAsync(user, 10)).Id;
-        await WaitForBufferedAsync(probe, 2);
+        await probe.WaitForBufferedAsync(Queue, 2);
         fault.Gate!.SetResult();
 
         Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, held)).Status);
         Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, next)).Status);
-        Assert.Equal(MessagingMetrics.OutcomeDeadLettered, Tag(Assert.Single(await spans.WaitForAsync(poison, 1)), MessagingTelemetry.Outcome));
+        Assert.Equal(MessagingMetrics.OutcomeDeadLettered, Tag(Assert.Single(await SpansAsync(probe, poison, 1)), MessagingTelemetry.Outcome));
         Assert.Contains(fault.Batches, batch => batch.Count == 2 && batch[0] == poison);
 
         // The failed batch of two: one warning naming its size, queue and first message, in the scope of its queue and size.
@@ -237,15 +236,11 @@ public sealed class ConsumerTelemetryTests(ShopSystem system) : ShopTests, IAsyn
     private static List<RecordedLog> HandlerLogs(LogRecorder logs, Guid messageId) =>
         logs.Entries.Where(e => e.Category == HandlerCategory && e.Property("MessageId") == messageId.ToString()).ToList();
 
-    private async Task<(Guid Id, string Payload)> OrderCreatedRowAsync(Guid orderId)
-    {
-        var rows = await system.OrdersDb.QueryAsync("SELECT id, payload::text FROM outbox_messages WHERE correlation_id = $1 AND type = $2",
-            reader => (reader.GetGuid(0), reader.GetString(1)), orderId, nameof(OrderCreated));
-        return Assert.Single(rows);
-    }
+    private Task<(Guid Id, string Payload)> OrderCreatedRowAsync(Guid orderId) => system.OrdersOutboxRowAsync(orderId, nameof(OrderCreated));
 
-    private static Task WaitForBufferedAsync(MessagingProbe probe, long count) =>
-        Eventually.UntilAsync(() => Task.FromResult(probe.Buffered(Queue)), n => n == count, $"{count} deliveries buffered in the consumer");
+    /// <summary>Waits until <paramref name="count"/> deliveries of the message have ended; returns their process spans.</summary>
+    private static async Task<IReadOnlyList<Activity>> SpansAsync(MessagingProbe probe, Guid messageId, int count) =>
+        [.. (await probe.WaitForDeliveriesAsync(messageId, count)).Select(delivery => delivery.Span)];
 
     private static string? Tag(Activity span, string name) => span.GetTagItem(name) as string;
 
@@ -260,36 +255,4 @@ public sealed class ConsumerTelemetryTests(ShopSystem system) : ShopTests, IAsyn
 
     private static string? Text(IReadOnlyDictionary<string, object?> scope, string key) =>
         scope.TryGetValue(key, out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
-
-    /// <summary>The consumers' process spans, once ended, by message id, in the order they ended.</summary>
-    private sealed class ConsumerSpans : IDisposable
-    {
-        private readonly ConcurrentDictionary<string, ConcurrentQueue<Activity>> _spans = new();
-        private readonly ActivityListener _listener;
-
-        public ConsumerSpans()
-        {
-            _listener = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name == MessagingTelemetry.SourceName,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = span =>
-                {
-                    if (span.Kind == ActivityKind.Consumer && span.GetTagItem("messaging.message.id") is string id)
-                    {
-                        _spans.GetOrAdd(id, _ => new ConcurrentQueue<Activity>()).Enqueue(span);
-                    }
-                },
-            };
-            ActivitySource.AddActivityListener(_listener);
-        }
-
-        /// <summary>Waits until <paramref name="count"/> deliveries of the message have ended; returns every one so far.</summary>
-        public Task<IReadOnlyList<Activity>> WaitForAsync(Guid messageId, int count) =>
-            Eventually.UntilAsync(
-                () => Task.FromResult<IReadOnlyList<Activity>>(_spans.TryGetValue(messageId.ToString(), out var spans) ? [.. spans] : []),
-                spans => spans.Count >= count, $"{count} ended process spans of message {messageId}");
-
-        public void Dispose() => _listener.Dispose();
-    }
 }
