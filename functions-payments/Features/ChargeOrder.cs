@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Shop.Contracts;
 using Shop.Messaging;
 using Shop.Messaging.Outbox;
@@ -27,16 +29,7 @@ public sealed partial class ChargeOrder(PaymentsDbContext db, IOutbox outbox, Ti
         }
         var userIds = messages.Select(m => m.Message.UserId).Distinct().ToArray();
         var orderIds = messages.Select(m => m.Message.OrderId).ToArray();
-
-        // The account row locks serialise every charge of a user; taken in user id order, two batches that share users
-        // wait for each other instead of deadlocking.
-        var accounts = await db.Accounts
-            .FromSql($"SELECT * FROM accounts WHERE user_id = ANY({userIds}) ORDER BY user_id FOR UPDATE")
-            .ToDictionaryAsync(account => account.UserId, cancellationToken);
-        var charged = (await db.Ledger
-            .Where(entry => entry.OrderId != null && orderIds.Contains(entry.OrderId.Value))
-            .Select(entry => entry.OrderId!.Value)
-            .ToListAsync(cancellationToken)).ToHashSet();
+        var (accounts, charged) = await ReadAsync(userIds, orderIds, cancellationToken);
 
         foreach (var (message, context) in messages)
         {
@@ -57,6 +50,60 @@ public sealed partial class ChargeOrder(PaymentsDbContext db, IOutbox outbox, Ti
             }
             Charge(message, context, account);
         }
+    }
+
+    // The account row locks serialise every charge of a user; taken in user id order, two batches that share users
+    // wait for each other instead of deadlocking. Both reads go to PostgreSQL in one round trip.
+    private const string LockAccounts =
+        "SELECT user_id, balance, created_at, updated_at FROM accounts WHERE user_id = ANY($1) ORDER BY user_id FOR UPDATE";
+    private const string FindCharges = "SELECT order_id FROM transactions WHERE order_id = ANY($1)";
+
+    /// <summary>
+    /// Locks the batch's accounts and finds which of its orders are charged already. An account the context tracks
+    /// already (an earlier call in the same transaction) is taken as tracked, with what that call changed.
+    /// </summary>
+    private async Task<(Dictionary<long, Account> Accounts, HashSet<Guid> Charged)> ReadAsync(
+        long[] userIds, Guid[] orderIds, CancellationToken cancellationToken)
+    {
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
+            ?? throw new InvalidOperationException("Orders are charged inside the consumer's transaction, which holds the account locks");
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(LockAccounts) { Parameters = { new NpgsqlParameter<long[]> { TypedValue = userIds } } },
+                new NpgsqlBatchCommand(FindCharges) { Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = orderIds } } },
+            },
+        };
+        var accounts = new Dictionary<long, Account>(userIds.Length);
+        var charged = new HashSet<Guid>();
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var userId = reader.GetInt64(0);
+                accounts[userId] = db.Accounts.Local.FindEntry(userId)?.Entity ?? new Account
+                {
+                    UserId = userId,
+                    Balance = reader.GetInt64(1),
+                    CreatedAt = reader.GetFieldValue<DateTimeOffset>(2),
+                    UpdatedAt = reader.GetFieldValue<DateTimeOffset>(3),
+                };
+            }
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                charged.Add(reader.GetGuid(0));
+            }
+        }
+        foreach (var account in accounts.Values)
+        {
+            if (db.Entry(account).State == EntityState.Detached)
+            {
+                db.Accounts.Attach(account);
+            }
+        }
+        return (accounts, charged);
     }
 
     private void Charge(OrderCreated message, MessageContext context, Account account)
