@@ -73,7 +73,10 @@ done
 log "building the load tool and, for variants of the working tree, the apps"
 build "$root" tools/Shop.LoadTest
 for variant in "${variants[@]}"; do
-  [ "${tree[${variant%%=*}]}" = "$root" ] && { build "$root" functions-orders functions-payments gateway-proxy; break; }
+  if [ "${tree[${variant%%=*}]}" = "$root" ]; then
+    build "$root" functions-orders functions-payments gateway-proxy
+    break
+  fi
 done
 
 key=$(head -c 24 /dev/urandom | base64 | tr -d '\n=+/')
@@ -91,7 +94,8 @@ stop_shop() {
 trap stop_shop EXIT
 
 delete_queues() {
-  rabbitmqctl -q list_queues name 2>/dev/null | grep '^shop\.' | while read -r queue; do
+  local queue
+  for queue in $(rabbitmqctl -q list_queues name 2>/dev/null | grep -E '^(orders|payments|shop)\.' || true); do
     rabbitmqctl -q delete_queue "$queue" >/dev/null 2>&1 || true
   done
 }
