@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Shop.Contracts;
@@ -7,6 +6,7 @@ using Shop.Messaging;
 using Shop.Messaging.Outbox;
 using Shop.Payments.Data;
 using Shop.Payments.Domain;
+using Shop.Persistence;
 
 namespace Shop.Payments.Features;
 
@@ -65,8 +65,7 @@ public sealed partial class ChargeOrder(PaymentsDbContext db, IOutbox outbox, Ti
     private async Task<(Dictionary<long, Account> Accounts, HashSet<Guid> Charged)> ReadAsync(
         long[] userIds, Guid[] orderIds, CancellationToken cancellationToken)
     {
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction
-            ?? throw new InvalidOperationException("Orders are charged inside the consumer's transaction, which holds the account locks");
+        var transaction = db.Database.RequireTransaction("orders are charged in the consumer's transaction, which holds the account locks");
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
         {
             BatchCommands =
@@ -77,31 +76,22 @@ public sealed partial class ChargeOrder(PaymentsDbContext db, IOutbox outbox, Ti
         };
         var accounts = new Dictionary<long, Account>(userIds.Length);
         var charged = new HashSet<Guid>();
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
+            var userId = reader.GetInt64(0);
+            accounts[userId] = db.Accounts.TrackedOrAttached(userId, () => new Account
             {
-                var userId = reader.GetInt64(0);
-                accounts[userId] = db.Accounts.Local.FindEntry(userId)?.Entity ?? new Account
-                {
-                    UserId = userId,
-                    Balance = reader.GetInt64(1),
-                    CreatedAt = reader.GetFieldValue<DateTimeOffset>(2),
-                    UpdatedAt = reader.GetFieldValue<DateTimeOffset>(3),
-                };
-            }
-            await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                charged.Add(reader.GetGuid(0));
-            }
+                UserId = userId,
+                Balance = reader.GetInt64(1),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(2),
+                UpdatedAt = reader.GetFieldValue<DateTimeOffset>(3),
+            });
         }
-        foreach (var account in accounts.Values)
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            if (db.Entry(account).State == EntityState.Detached)
-            {
-                db.Accounts.Attach(account);
-            }
+            charged.Add(reader.GetGuid(0));
         }
         return (accounts, charged);
     }
