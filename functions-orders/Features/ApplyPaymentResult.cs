@@ -1,12 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Shop.Contracts;
 using Shop.Messaging;
 using Shop.Messaging.Outbox;
 using Shop.Orders.Data;
 using Shop.Orders.Domain;
-using Shop.Persistence;
 
 namespace Shop.Orders.Features;
 
@@ -30,7 +28,10 @@ public sealed partial class ApplyPaymentResult(OrdersDbContext db, IOutbox outbo
     private async Task ApplyAsync(List<PaymentResult> results, CancellationToken cancellationToken)
     {
         var ids = results.Select(r => r.OrderId).Distinct().ToArray();
-        var orders = await LockAsync(ids, cancellationToken);
+        // The row locks order this against any other result for the same orders; taken in id order, so batches cannot deadlock.
+        var orders = await db.Orders
+            .FromSql($"SELECT * FROM orders WHERE id = ANY({ids}) ORDER BY id FOR UPDATE")
+            .ToDictionaryAsync(order => order.Id, cancellationToken);
 
         var now = clock.GetUtcNow();
         foreach (var result in results)
@@ -56,42 +57,6 @@ public sealed partial class ApplyPaymentResult(OrdersDbContext db, IOutbox outbo
             result.Context.OnCommitted(() => OrdersMetrics.CompletionDuration.Record(completion, new KeyValuePair<string, object?>("status", status)));
             LogCompleted(order.Id, order.Status, order.Reason);
         }
-    }
-
-    // The row locks order this against any other result for the same orders; taken in id order, so batches cannot deadlock.
-    private const string LockOrders = """
-        SELECT id, sequence, user_id, amount, status, reason, idempotency_key, created_at, updated_at, payment_at
-        FROM orders WHERE id = ANY($1) ORDER BY id FOR UPDATE
-        """;
-
-    /// <summary>Locks the orders and tracks them for SaveChanges; one plain command, no EF query.</summary>
-    private async Task<Dictionary<Guid, Order>> LockAsync(Guid[] ids, CancellationToken cancellationToken)
-    {
-        var transaction = db.Database.RequireTransaction("payment results are applied in the consumer's transaction, which holds the order locks");
-        await using var command = new NpgsqlCommand(LockOrders, transaction.Connection, transaction)
-        {
-            Parameters = { new NpgsqlParameter<Guid[]> { TypedValue = ids } },
-        };
-        var orders = new Dictionary<Guid, Order>(ids.Length);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var id = reader.GetGuid(0);
-            orders[id] = db.Orders.TrackedOrAttached(id, () => new Order
-            {
-                Id = id,
-                Sequence = reader.GetInt64(1),
-                UserId = reader.GetInt64(2),
-                Amount = reader.GetInt64(3),
-                Status = reader.GetString(4),
-                Reason = reader.IsDBNull(5) ? null : reader.GetString(5),
-                IdempotencyKey = reader.IsDBNull(6) ? null : reader.GetString(6),
-                CreatedAt = reader.GetFieldValue<DateTimeOffset>(7),
-                UpdatedAt = reader.GetFieldValue<DateTimeOffset>(8),
-                PaymentAt = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
-            });
-        }
-        return orders;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} is {Status} (reason: {Reason})")]
