@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Shop.UnitTests.Messaging;
@@ -256,7 +257,7 @@ public sealed class OutboxDispatchTests
         Assert.Equal(OutboxDispatchQueue.Capacity, harness.Dispatcher.Reader.Count);
     }
 
-    private static OutboxMessage Row() => new()
+    internal static OutboxMessage Row() => new()
     {
         Id = Guid.CreateVersion7(),
         Type = "OrderCreated",
@@ -268,7 +269,7 @@ public sealed class OutboxDispatchTests
     };
 
     /// <summary>The worker with a publisher and marker it owns the seams of; the relay signal is the real one.</summary>
-    private sealed class Harness
+    internal sealed class Harness
     {
         private readonly ConcurrentQueue<Guid> _marked = new();
         private int _markAttempts;
@@ -276,9 +277,9 @@ public sealed class OutboxDispatchTests
 
         public Harness(Func<OutgoingMessage, Exception?>? refuse = null, bool failFirstMark = false, bool dispatchOnCommit = true,
             Func<OutgoingMessage, Task?>? awaitConfirm = null, int relayBatchSize = 200, TimeSpan markLatency = default,
-            TimeSpan? markDelay = null, TimeProvider? clock = null)
+            TimeSpan? markDelay = null, TimeProvider? clock = null, string service = "test", ILogger<OutboxDispatchWorker>? logger = null)
         {
-            var settings = new MessagingOptions { ServiceName = "test", DispatchOnCommit = dispatchOnCommit, RelayBatchSize = relayBatchSize };
+            var settings = new MessagingOptions { ServiceName = service, DispatchOnCommit = dispatchOnCommit, RelayBatchSize = relayBatchSize };
             settings.MarkDelay = markDelay ?? settings.MarkDelay;
             var options = Options.Create(settings);
             Dispatcher = new OutboxDispatchQueue(Signal, options);
@@ -321,7 +322,7 @@ public sealed class OutboxDispatchTests
                     }
                 });
             Worker = new OutboxDispatchWorker(Dispatcher, publisher.Object, marker.Object, Signal, ShopEvents.Contract, options, clock ?? TimeProvider.System,
-                NullLogger<OutboxDispatchWorker>.Instance);
+                logger ?? NullLogger<OutboxDispatchWorker>.Instance);
         }
 
         public OutboxSignal Signal { get; } = new();
@@ -359,8 +360,8 @@ public sealed class OutboxDispatchTests
         public Task AwaitingMarkAsync(int count) =>
             WaitUntilAsync(() => Worker.AwaitingMark == count, () => $"expected {count} confirmed rows awaiting their mark, got {Worker.AwaitingMark}");
 
-        public Task MarkAttemptsAsync(int count) =>
-            WaitUntilAsync(() => Volatile.Read(ref _markAttempts) >= count, () => $"expected {count} mark attempts");
+        public Task MarkAttemptsAsync(int count, Action? whileWaiting = null) =>
+            WaitUntilAsync(() => Volatile.Read(ref _markAttempts) >= count, () => $"expected {count} mark attempts", whileWaiting);
 
         /// <summary>Polls the condition until it holds or <see cref="Timeout"/> passes, then asserts it.</summary>
         private static async Task WaitUntilAsync(Func<bool> done, Func<string> failure, Action? whileWaiting = null)
