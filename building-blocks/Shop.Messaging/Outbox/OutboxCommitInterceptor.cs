@@ -190,4 +190,10 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
             PendingByContext.Remove(context);
         }
     }
+
+    /// <summary>
+    /// How many outbox rows of <paramref name="context"/> are held: written, and neither handed over nor forgotten yet.
+    /// For tests, which read it right after each end of a unit of work.
+    /// </summary>
+    internal static int HeldRows(DbContext context) => PendingByContext.TryGetValue(context, out var pending) ? pending.Messages.Count : 0;
 }
