@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Compares builds (or settings) of the shop under the load tool, the way docs/performance.md measures: runs alternate
 # between the variants, each on freshly started processes with the shop's queues deleted, after the machine has gone
-# idle; the medians of each variant's runs are printed at the end (scripts/lib/bench-summary.py).
+# idle; the medians of each variant's runs are printed at the end (scripts/lib/bench-summary.py). Each round takes the
+# variants in the other order from the round before (A B, B A, A B, …): the first run of a pair was seen to measure
+# slower than the second whichever variant it was, so an even number of runs balances the two places.
 #
 #   scripts/bench.sh [--runs N] [--out DIR] VARIANT... -- LOAD-TOOL ARGUMENTS
 #   VARIANT = label=REVISION[,NAME=VALUE...]   a git revision of this repository (built once, from `git archive`),
@@ -135,7 +137,12 @@ start_shop() { # tree, run folder, NAME=VALUE...
 
 tool="$root/tools/Shop.LoadTest/bin/Release/net10.0/Shop.LoadTest.dll"
 for round in $(seq 1 "$runs"); do
-  for variant in "${variants[@]}"; do
+  order=("${variants[@]}")
+  if [ $((round % 2)) -eq 0 ]; then
+    order=()
+    for ((i = ${#variants[@]} - 1; i >= 0; i--)); do order+=("${variants[$i]}"); done
+  fi
+  for variant in "${order[@]}"; do
     label=${variant%%=*}
     spec=${variant#*=}
     settings=()
