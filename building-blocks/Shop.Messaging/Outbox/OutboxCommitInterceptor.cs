@@ -10,20 +10,24 @@ namespace Shop.Messaging.Outbox;
 /// own transaction, else when the surrounding transaction commits. Rows of a transaction that rolled back, or was
 /// abandoned, are forgotten: a pooled context must never carry them into its next commit. Rows are bound to the
 /// transaction that wrote them, so whatever event is missed (a SaveChanges cancelled when a consumer's channel dies, a
-/// commit whose outcome is unknown), a later transaction of the same context releases only its own rows.
+/// commit whose outcome is unknown), a later transaction of the same context releases only its own rows. Only rows a
+/// SaveChanges wrote are handed over: those of a SaveChanges that failed inside a transaction are kept for its retry,
+/// and left out of the commit if the caller gives that work up.
 /// </summary>
 internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     private static readonly ConditionalWeakTable<DbContext, Pending> PendingByContext = new();
 
     /// <summary>
-    /// Rows written and not yet committed, whether a SaveChanges (which may open its own transaction) is running, and the
-    /// explicit transaction they were written in (null: SaveChanges' own).
+    /// Rows this unit of work has tried to write and which of them a SaveChanges wrote, the rows of the SaveChanges
+    /// running (which may open its own transaction), and the explicit transaction they were written in (null:
+    /// SaveChanges' own).
     /// </summary>
     private sealed class Pending
     {
         public List<OutboxMessage> Messages { get; } = [];
-        public bool Saving { get; set; }
+        public HashSet<OutboxMessage> Written { get; } = [];
+        public List<OutboxMessage>? Saving { get; set; }
         public Guid? TransactionId { get; init; }
     }
 
@@ -124,11 +128,16 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
             Forget(context);
         }
         var pending = PendingByContext.GetValue(context, _ => new Pending { TransactionId = transactionId });
-        pending.Saving = true;
+        pending.Saving = [];
         foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
         {
+            if (entry.State != EntityState.Added)
+            {
+                continue;
+            }
+            pending.Saving.Add(entry.Entity);
             // A SaveChanges retried after a failure inside the same transaction sees its rows Added again.
-            if (entry.State == EntityState.Added && !pending.Messages.Contains(entry.Entity))
+            if (!pending.Messages.Contains(entry.Entity))
             {
                 pending.Messages.Add(entry.Entity);
             }
@@ -137,9 +146,10 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
 
     private void ReleaseIfCommitted(DbContext? context)
     {
-        if (context is not null && PendingByContext.TryGetValue(context, out var pending))
+        if (context is not null && PendingByContext.TryGetValue(context, out var pending) && pending.Saving is { } saved)
         {
-            pending.Saving = false;
+            pending.Written.UnionWith(saved);
+            pending.Saving = null;
         }
         if (context?.Database.CurrentTransaction is null)
         {
@@ -151,7 +161,7 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
     {
         if (context is not null && PendingByContext.TryGetValue(context, out var pending))
         {
-            pending.Saving = false;
+            pending.Saving = null;
         }
         if (context?.Database.CurrentTransaction is null)
         {
@@ -162,7 +172,7 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
     /// <summary>A transaction begun outside SaveChanges starts a new unit of work: rows of an abandoned one are void.</summary>
     private static void ForgetUnlessSaving(DbContext? context)
     {
-        if (context is not null && PendingByContext.TryGetValue(context, out var pending) && !pending.Saving)
+        if (context is not null && PendingByContext.TryGetValue(context, out var pending) && pending.Saving is null)
         {
             PendingByContext.Remove(context);
         }
@@ -177,9 +187,19 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
         }
         PendingByContext.Remove(context);
         // Rows of SaveChanges' own transaction commit with it; rows of an explicit transaction only with that one.
-        if (pending.Messages.Count > 0 && (pending.TransactionId is null || pending.TransactionId == committed))
+        if (pending.TransactionId is not null && pending.TransactionId != committed)
         {
-            dispatcher.Committed(pending.Messages);
+            return;
+        }
+        if (pending.Saving is { } saving)
+        {
+            // SaveChanges' own transaction commits before SavedChanges is raised: what it saved is written.
+            pending.Written.UnionWith(saving);
+        }
+        var written = pending.Messages.FindAll(pending.Written.Contains);
+        if (written.Count > 0)
+        {
+            dispatcher.Committed(written);
         }
     }
 

@@ -70,6 +70,30 @@ public sealed class CommitInterceptorTests(MessagingStore store) : IClassFixture
     }
 
     [Fact]
+    public async Task A_SaveChanges_that_fails_inside_a_transaction_and_is_given_up_leaves_its_row_out_of_the_commits_hand_over()
+    {
+        await using var unit = Open();
+        var (first, givenUp) = (Guid.NewGuid(), Guid.NewGuid());
+        await using var fault = await FailWritingAsync(givenUp, times: 1);
+        await using var transaction = await unit.Db.Database.BeginTransactionAsync();
+        unit.Enqueue(first);
+        await unit.Db.SaveChangesAsync();
+        unit.Enqueue(givenUp);
+        await Assert.ThrowsAsync<DbUpdateException>(() => unit.Db.SaveChangesAsync());
+
+        // The caller gives up the failed work (its row was never written) and commits what was written before it.
+        foreach (var entry in unit.Db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
+        await transaction.CommitAsync();
+
+        AssertHandedOver([first]);
+        Assert.Equal(0, await store.Db.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE correlation_id = $1", givenUp));
+        Assert.Equal(0, unit.Held);
+    }
+
+    [Fact]
     public async Task A_transaction_whose_commit_fails_forgets_its_rows_as_the_commit_fails()
     {
         await using var unit = Open();
