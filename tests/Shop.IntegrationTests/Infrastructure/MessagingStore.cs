@@ -21,6 +21,9 @@ public sealed class MessagingStore : IAsyncLifetime
 
     public string ConnectionString => _infrastructure.ConnectionString(Database, maxPoolSize: 10);
 
+    /// <summary>The store's own virtual host on the real broker, for a host that connects to it (the relay tests give theirs a publisher).</summary>
+    public string BrokerUri => TestEnvironment.RabbitMqUri(_infrastructure.VirtualHost);
+
     public NpgsqlDataSource Db { get; private set; } = null!;
 
     public async Task InitializeAsync()

@@ -46,6 +46,17 @@ public sealed class FailureClassificationTests
         Assert.Equal(transient, TransientFailures.IsTransient(new DbUpdateException("save failed", error)));
     }
 
+    /// <summary>The broker's connection or channel closed under the caller (a restart, a forced close): the next attempt opens a new one.</summary>
+    [Fact]
+    public void A_broker_connection_or_channel_closed_under_the_caller_is_transient_also_when_wrapped()
+    {
+        var reason = new RabbitMQ.Client.Events.ShutdownEventArgs(RabbitMQ.Client.ShutdownInitiator.Peer, 320, "CONNECTION_FORCED - broker forced connection closure");
+
+        Assert.True(TransientFailures.IsTransient(new RabbitMQ.Client.Exceptions.AlreadyClosedException(reason)));
+        Assert.True(TransientFailures.IsTransient(new RabbitMQ.Client.Exceptions.OperationInterruptedException(reason)));
+        Assert.True(TransientFailures.IsTransient(new InvalidOperationException("publish failed", new RabbitMQ.Client.Exceptions.AlreadyClosedException(reason))));
+    }
+
     [Fact]
     public void Backoff_grows_from_100_ms_and_stays_under_its_cap()
     {

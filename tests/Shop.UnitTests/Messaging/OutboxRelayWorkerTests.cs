@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Shop.UnitTests.Messaging;
 
 public sealed class OutboxRelayWorkerTests
@@ -55,7 +57,178 @@ public sealed class OutboxRelayWorkerTests
         Assert.False(worker.ExecuteTask!.IsFaulted);
     }
 
-    private static OutboxRelayWorker Worker(IOutboxRelay relay, OutboxSignal signal) => new(relay, signal, Options, NullLogger<OutboxRelayWorker>.Instance);
+    [Fact]
+    public async Task A_round_that_relays_every_row_waits_for_the_next_signal_before_another()
+    {
+        var events = new List<string>();
+        var signal = new RecordingSignal(events);
+        var relay = new Mock<IOutboxRelay>();
+        relay.Setup(r => r.DrainAsync(It.IsAny<CancellationToken>())).Returns(() =>
+        {
+            lock (events)
+            {
+                events.Add("drain");
+            }
+            return Task.FromResult(new RelayResult(Published: 3, Failed: 0));
+        });
+        using var worker = Worker(relay.Object, signal);
+
+        await worker.StartAsync(CancellationToken.None);
+        await signal.WaitingAsync(2);
+        await worker.StopAsync(CancellationToken.None);
+
+        // The start's own signal, its round, then a wait no one has signalled: no round of its own after a clean one.
+        Assert.Equal(["notify", "wait", "drain", "wait"], signal.Events);
+    }
+
+    [Fact]
+    public async Task Failed_rounds_in_a_row_are_counted_in_the_error_line_until_a_clean_round_resets_the_count()
+    {
+        var logger = new RecordingLogger<OutboxRelayWorker>();
+        var signal = new RecordingSignal([]);
+        var second = new TimeoutException("broker did not answer");
+        var fourth = new TimeoutException("broker did not answer again");
+        var rounds = 0;
+        var fifth = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var relay = new Mock<IOutboxRelay>();
+        relay.Setup(r => r.DrainAsync(It.IsAny<CancellationToken>())).Returns(() => Interlocked.Increment(ref rounds) switch
+        {
+            1 => Task.FromResult(new RelayResult(Published: 1, Failed: 2)),
+            2 => Task.FromException<RelayResult>(second),
+            4 => Task.FromException<RelayResult>(fourth),
+            var round => Task.FromResult(Finished(round)),
+        });
+        using var worker = new OutboxRelayWorker(relay.Object, signal, Options, logger);
+
+        RelayResult Finished(int round)
+        {
+            if (round == 5)
+            {
+                fifth.TrySetResult();
+            }
+            return new RelayResult(Published: 1, Failed: 0);
+        }
+
+        await worker.StartAsync(CancellationToken.None);
+        // Rounds 1 to 3 run on the start's signal and the retries; the clean third waits for a commit's.
+        await signal.WaitingAsync(4);
+        signal.Notify();
+        await fifth.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await worker.StopAsync(CancellationToken.None);
+
+        // A round with unconfirmed rows counts as a failure too: the throw after it is the second in a row.
+        Assert.Collection(logger.Entries,
+            e => AssertFailedRound(e, second, "2"),
+            e => AssertFailedRound(e, fourth, "1"));
+    }
+
+    [Fact]
+    public async Task A_signal_is_followed_by_a_round_only_once_the_relay_grace_has_passed()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new MessagingOptions { ServiceName = "test", RelayGrace = TimeSpan.FromHours(1) });
+        var signal = new HeldSignal();
+        var relay = new Mock<IOutboxRelay>();
+        relay.Setup(r => r.DrainAsync(It.IsAny<CancellationToken>())).ReturnsAsync(new RelayResult(0, 0));
+        using var worker = new OutboxRelayWorker(relay.Object, signal, options, NullLogger<OutboxRelayWorker>.Instance);
+
+        await worker.StartAsync(CancellationToken.None);
+        await signal.Waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        signal.Release();
+        // The signal's wait has returned, so the worker is past it: only the grace stands between it and a round.
+        await worker.StopAsync(CancellationToken.None);
+
+        relay.Verify(r => r.DrainAsync(It.IsAny<CancellationToken>()), Times.Never);
+        Assert.True(worker.ExecuteTask!.IsCompletedSuccessfully, $"the worker ended {worker.ExecuteTask.Status}");
+    }
+
+    private static void AssertFailedRound(LoggedRecord entry, Exception exception, string failures)
+    {
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.Equal($"Outbox relay round failed ({failures} in a row); retrying", entry.Message);
+        Assert.Equal(failures, entry.Property("Failures"));
+        Assert.Same(exception, entry.Exception);
+    }
+
+    /// <summary>A real signal that also records, in order, each notification and each wait the worker begins.</summary>
+    private sealed class RecordingSignal(List<string> events) : IOutboxSignal
+    {
+        private readonly OutboxSignal _inner = new();
+        private readonly List<(int Waits, TaskCompletionSource Reached)> _waiters = [];
+        private int _waits;
+
+        public IReadOnlyList<string> Events
+        {
+            get
+            {
+                lock (events)
+                {
+                    return [.. events];
+                }
+            }
+        }
+
+        public void Notify()
+        {
+            lock (events)
+            {
+                events.Add("notify");
+            }
+            _inner.Notify();
+        }
+
+        public ValueTask WaitAsync(CancellationToken cancellationToken)
+        {
+            lock (events)
+            {
+                events.Add("wait");
+                _waits++;
+                foreach (var waiter in _waiters.Where(w => w.Waits <= _waits))
+                {
+                    waiter.Reached.TrySetResult();
+                }
+            }
+            return _inner.WaitAsync(cancellationToken);
+        }
+
+        /// <summary>Completes once the worker has begun its <paramref name="waits"/>th wait.</summary>
+        public Task WaitingAsync(int waits)
+        {
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (events)
+            {
+                if (_waits >= waits)
+                {
+                    return Task.CompletedTask;
+                }
+                _waiters.Add((waits, reached));
+            }
+            return reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>A signal whose first wait ends only when the test releases it.</summary>
+    private sealed class HeldSignal : IOutboxSignal
+    {
+        private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Waiting => _waiting.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public void Notify()
+        {
+        }
+
+        // Not cut short by the stop: once released, the worker goes on past its wait whenever the stop comes.
+        public async ValueTask WaitAsync(CancellationToken cancellationToken)
+        {
+            _waiting.TrySetResult();
+            await _released.Task;
+        }
+    }
+
+    private static OutboxRelayWorker Worker(IOutboxRelay relay, IOutboxSignal signal) => new(relay, signal, Options, NullLogger<OutboxRelayWorker>.Instance);
 
     /// <summary>A relay mock that answers with the given results (then empty rounds) and reports each round.</summary>
     private sealed class CountingRelay
