@@ -29,6 +29,16 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
         public HashSet<OutboxMessage> Written { get; } = [];
         public List<OutboxMessage>? Saving { get; set; }
         public Guid? TransactionId { get; init; }
+
+        /// <summary>The running SaveChanges succeeded: its rows are written.</summary>
+        public void SavingSucceeded()
+        {
+            if (Saving is not null)
+            {
+                Written.UnionWith(Saving);
+                Saving = null;
+            }
+        }
     }
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
@@ -146,10 +156,9 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
 
     private void ReleaseIfCommitted(DbContext? context)
     {
-        if (context is not null && PendingByContext.TryGetValue(context, out var pending) && pending.Saving is { } saved)
+        if (context is not null && PendingByContext.TryGetValue(context, out var pending))
         {
-            pending.Written.UnionWith(saved);
-            pending.Saving = null;
+            pending.SavingSucceeded();
         }
         if (context?.Database.CurrentTransaction is null)
         {
@@ -191,11 +200,8 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
         {
             return;
         }
-        if (pending.Saving is { } saving)
-        {
-            // SaveChanges' own transaction commits before SavedChanges is raised: what it saved is written.
-            pending.Written.UnionWith(saving);
-        }
+        // SaveChanges' own transaction commits before SavedChanges is raised: what it saved is written.
+        pending.SavingSucceeded();
         var written = pending.Messages.FindAll(pending.Written.Contains);
         if (written.Count > 0)
         {
@@ -212,7 +218,8 @@ internal sealed class OutboxCommitInterceptor(IOutboxDispatcher dispatcher) : Sa
     }
 
     /// <summary>
-    /// How many outbox rows of <paramref name="context"/> are held: written, and neither handed over nor forgotten yet.
+    /// How many outbox rows of <paramref name="context"/> are held: written or tried (a failed SaveChanges' rows, kept for
+    /// its retry), and neither handed over nor forgotten yet.
     /// For tests, which read it right after each end of a unit of work.
     /// </summary>
     internal static int HeldRows(DbContext context) => PendingByContext.TryGetValue(context, out var pending) ? pending.Messages.Count : 0;
