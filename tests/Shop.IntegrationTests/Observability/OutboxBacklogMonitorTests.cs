@@ -32,10 +32,8 @@ public sealed class OutboxBacklogMonitorTests(MessagingStore store) : IClassFixt
         // Published rows are no backlog, however old.
         await store.InsertOutboxRowAsync(now - TimeSpan.FromHours(1), publishedAt: now - TimeSpan.FromMinutes(59));
         using var host = BuildHost();
-        var monitor = Monitor(host);
 
-        await monitor.StartAsync(CancellationToken.None);
-        try
+        await RunMonitorAsync(host, async () =>
         {
             await WaitForBacklogAsync(2, "the first sample, taken at start");
             Assert.Equal(90, Observe(MessagingMetrics.OutboxOldestAgeName));
@@ -54,12 +52,7 @@ public sealed class OutboxBacklogMonitorTests(MessagingStore store) : IClassFixt
             _clock.Advance(Interval);
             await WaitForBacklogAsync(0, "an empty backlog");
             Assert.Equal(0, Observe(MessagingMetrics.OutboxOldestAgeName));
-        }
-        finally
-        {
-            await monitor.StopAsync(CancellationToken.None);
-        }
-        Assert.True(monitor.ExecuteTask!.IsCompletedSuccessfully, $"the monitor ended {monitor.ExecuteTask.Status}");
+        });
     }
 
     [Fact]
@@ -67,10 +60,8 @@ public sealed class OutboxBacklogMonitorTests(MessagingStore store) : IClassFixt
     {
         await store.InsertOutboxRowAsync(_clock.GetUtcNow() - TimeSpan.FromSeconds(10));
         using var host = BuildHost();
-        var monitor = Monitor(host);
 
-        await monitor.StartAsync(CancellationToken.None);
-        try
+        await RunMonitorAsync(host, async () =>
         {
             await WaitForBacklogAsync(1, "the first sample");
             // The table out of the way (this database is the test class's own): the next sample fails.
@@ -94,6 +85,17 @@ public sealed class OutboxBacklogMonitorTests(MessagingStore store) : IClassFixt
             _clock.Advance(Interval);
             await WaitForBacklogAsync(1, "a sample again, once the outbox can be read");
             Assert.Equal(20, Observe(MessagingMetrics.OutboxOldestAgeName));
+        });
+    }
+
+    /// <summary>Runs <paramref name="test"/> while the host's backlog monitor runs, then stops it and checks it ended cleanly.</summary>
+    private static async Task RunMonitorAsync(IHost host, Func<Task> test)
+    {
+        var monitor = Monitor(host);
+        await monitor.StartAsync(CancellationToken.None);
+        try
+        {
+            await test();
         }
         finally
         {

@@ -153,8 +153,7 @@ public sealed class OutboxRelayWorkerTests
     private sealed class RecordingSignal(List<string> events) : IOutboxSignal
     {
         private readonly OutboxSignal _inner = new();
-        private readonly List<(int Waits, TaskCompletionSource Reached)> _waiters = [];
-        private int _waits;
+        private readonly Counter _waits = new();
 
         public IReadOnlyList<string> Events
         {
@@ -181,29 +180,13 @@ public sealed class OutboxRelayWorkerTests
             lock (events)
             {
                 events.Add("wait");
-                _waits++;
-                foreach (var waiter in _waiters.Where(w => w.Waits <= _waits))
-                {
-                    waiter.Reached.TrySetResult();
-                }
             }
+            _waits.Increment();
             return _inner.WaitAsync(cancellationToken);
         }
 
         /// <summary>Completes once the worker has begun its <paramref name="waits"/>th wait.</summary>
-        public Task WaitingAsync(int waits)
-        {
-            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (events)
-            {
-                if (_waits >= waits)
-                {
-                    return Task.CompletedTask;
-                }
-                _waiters.Add((waits, reached));
-            }
-            return reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        }
+        public Task WaitingAsync(int waits) => _waits.ReachedAsync(waits);
     }
 
     /// <summary>A signal whose first wait ends only when the test releases it.</summary>
@@ -234,21 +217,16 @@ public sealed class OutboxRelayWorkerTests
     private sealed class CountingRelay
     {
         private readonly Queue<RelayResult> _results;
-        private int _rounds;
-        private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+        private readonly Counter _rounds = new();
 
         public CountingRelay(params RelayResult[] results)
         {
             _results = new Queue<RelayResult>(results);
             Relay.Setup(r => r.DrainAsync(It.IsAny<CancellationToken>())).Returns(() =>
             {
-                lock (_waiters)
+                _rounds.Increment();
+                lock (_results)
                 {
-                    _rounds++;
-                    foreach (var waiter in _waiters.Where(w => w.Count <= _rounds))
-                    {
-                        waiter.Done.TrySetResult();
-                    }
                     return Task.FromResult(_results.Count > 0 ? _results.Dequeue() : new RelayResult(0, 0));
                 }
             });
@@ -256,18 +234,39 @@ public sealed class OutboxRelayWorkerTests
 
         public Mock<IOutboxRelay> Relay { get; } = new();
 
-        public Task WaitForAsync(int rounds)
+        public Task WaitForAsync(int rounds) => _rounds.ReachedAsync(rounds);
+    }
+
+    /// <summary>A count the test can await: each waiter completes once the count reaches its number.</summary>
+    private sealed class Counter
+    {
+        private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
+        private int _count;
+
+        public void Increment()
         {
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_waiters)
             {
-                if (_rounds >= rounds)
+                _count++;
+                foreach (var waiter in _waiters.Where(w => w.Count <= _count))
+                {
+                    waiter.Reached.TrySetResult();
+                }
+            }
+        }
+
+        public Task ReachedAsync(int count)
+        {
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_waiters)
+            {
+                if (_count >= count)
                 {
                     return Task.CompletedTask;
                 }
-                _waiters.Add((rounds, done));
+                _waiters.Add((count, reached));
             }
-            return done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            return reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
         }
     }
 }
