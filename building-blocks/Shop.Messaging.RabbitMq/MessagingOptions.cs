@@ -55,6 +55,13 @@ public sealed class MessagingOptions
     /// </summary>
     public int UnconfirmedPublishLimit => Math.Max(1024, RelayBatchSize * (DispatchBatchesInFlight + 2));
 
+    /// <summary>
+    /// How long a publish waits for the broker's confirm. One that does not come in time fails the publish (its outbox row
+    /// stays for the relay) and closes the publishing channel, so no channel the broker stopped answering on holds the
+    /// dispatch or the relay for ever.
+    /// </summary>
+    public TimeSpan PublishConfirmTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Unacknowledged deliveries the broker may push to each queue's consumer; enough for every batch in flight and the next.</summary>
     [Range(1, 5000)]
     public ushort Prefetch { get; set; } = 256;

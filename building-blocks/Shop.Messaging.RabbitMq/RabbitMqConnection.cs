@@ -125,15 +125,16 @@ public sealed partial class RabbitMqConnection(
     }
 
     /// <summary>
-    /// After the broker nacked a publish, closes <paramref name="channel"/> so the next publish opens a new one. A RabbitMQ
-    /// 3.10 channel remembers, per quorum queue, the leader it first saw; one opened while the queue was electing a new
-    /// leader keeps asking the dead one and has every publish to that queue nacked for as long as it lives.
+    /// Closes <paramref name="channel"/> so the next publish opens a new one: after the broker nacked a publish, or did not
+    /// confirm one in time. A RabbitMQ 3.10 channel remembers, per quorum queue, the leader it first saw; one opened while
+    /// the queue was electing a new leader keeps asking the dead one and has every publish to that queue nacked for as
+    /// long as it lives.
     /// </summary>
-    public async Task RenewPublishChannelAsync(IChannel channel)
+    public async Task RenewPublishChannelAsync(IChannel channel, string reason)
     {
         if (channel.IsOpen)
         {
-            LogPublishChannelRenewed();
+            LogPublishChannelRenewed(reason);
             await channel.AbortAsync();
         }
     }
@@ -190,8 +191,8 @@ public sealed partial class RabbitMqConnection(
     [LoggerMessage(Level = LogLevel.Information, Message = "Publishing channel open to {Endpoint}")]
     private partial void LogPublishChannelOpen(string endpoint);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker nacked a publish; the publishing channel is closed and the next publish opens a new one")]
-    private partial void LogPublishChannelRenewed();
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}; the publishing channel is closed and the next publish opens a new one")]
+    private partial void LogPublishChannelRenewed(string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Queue {Queue} does not match the configured queue type: {Problem}")]
     private partial void LogQueueMismatch(string queue, string problem);

@@ -61,19 +61,28 @@ internal sealed class RabbitMqPublisher(RabbitMqConnection connection, IOptions<
         };
         var started = Stopwatch.GetTimestamp();
         var outcome = MessagingMetrics.OutcomeFailed;
+        using var confirmWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        confirmWait.CancelAfter(options.Value.PublishConfirmTimeout);
         try
         {
             // With confirm tracking on, this completes on the broker's ack and throws on a nack or a return.
-            await channel.BasicPublishAsync(message.Exchange, message.RoutingKey, mandatory: true, properties, message.Body, cancellationToken);
+            await channel.BasicPublishAsync(message.Exchange, message.RoutingKey, mandatory: true, properties, message.Body, confirmWait.Token);
             outcome = MessagingMetrics.OutcomeConfirmed;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var timeout = new TimeoutException(
+                $"The broker did not confirm message {message.MessageId} ({message.Type}) within {options.Value.PublishConfirmTimeout.TotalSeconds:0.#} s");
+            Failed(activity, timeout);
+            await connection.RenewPublishChannelAsync(channel, $"A publish of message {message.MessageId} was not confirmed in time");
+            throw timeout;
         }
         catch (Exception exception)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-            activity?.AddException(exception);
+            Failed(activity, exception);
             if (exception is PublishException { IsReturn: false })
             {
-                await connection.RenewPublishChannelAsync(channel);
+                await connection.RenewPublishChannelAsync(channel, $"The broker nacked message {message.MessageId}");
             }
             throw;
         }
@@ -82,5 +91,11 @@ internal sealed class RabbitMqPublisher(RabbitMqConnection connection, IOptions<
             MessagingMetrics.PublishDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>("exchange", message.Exchange), new KeyValuePair<string, object?>("outcome", outcome));
         }
+    }
+
+    private static void Failed(Activity? activity, Exception exception)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+        activity?.AddException(exception);
     }
 }
