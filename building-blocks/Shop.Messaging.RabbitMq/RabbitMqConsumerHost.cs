@@ -52,6 +52,13 @@ internal sealed partial class RabbitMqConsumerHost(
         var deliveries = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleWriter = true });
         var acks = new DeliveryAcks((tag, multiple) => channel.BasicAckAsync(tag, multiple, CancellationToken.None));
         var consumer = new AsyncEventingBasicConsumer(channel);
+        // The broker cancels a consumer on its own (basic.cancel) when it loses track of it, e.g. as a quorum queue's
+        // replicas come and go; the channel then stays open and silent. The session ends as if it had closed.
+        consumer.UnregisteredAsync += (_, _) =>
+        {
+            closed.TrySetResult(channel.CloseReason?.ReplyText ?? "the broker cancelled the consumer");
+            return Task.CompletedTask;
+        };
         var queueTag = new KeyValuePair<string, object?>("queue", queue);
         consumer.ReceivedAsync += (_, args) =>
         {

@@ -59,6 +59,12 @@ internal sealed class OrderStatusFeed(
 
             var consumer = new AsyncEventingBasicConsumer(channel);
             consumer.ReceivedAsync += (_, delivery) => OnDeliveryAsync(channel, delivery, stoppingToken);
+            // A consumer the broker cancels on its own leaves the channel open and silent: that ends the session too.
+            consumer.UnregisteredAsync += (_, _) =>
+            {
+                closed.TrySetResult(channel.CloseReason?.ReplyText ?? "the broker cancelled the consumer");
+                return Task.CompletedTask;
+            };
             await channel.BasicConsumeAsync(QueueName, autoAck: false, consumer, stoppingToken);
             GatewayLog.FeedConsuming(logger, QueueName, Route.Exchange, Route.RoutingKey, amqp.Endpoint.ToString());
             connected();

@@ -63,6 +63,23 @@ public sealed class RabbitMqManagement : IDisposable
         }
     }
 
+    /// <summary>Deletes a queue as an operator would; the broker cancels its consumers (basic.cancel) and keeps their channels open.</summary>
+    public async Task DeleteQueueAsync(string vhost, string queue) =>
+        (await _http.DeleteAsync($"/api/queues/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(queue)}")).EnsureSuccessStatusCode();
+
+    /// <summary>The queue's consumers as the broker counts them; null while the queue does not exist.</summary>
+    public async Task<long?> ConsumersAsync(string vhost, string queue)
+    {
+        using var response = await _http.GetAsync($"/api/queues/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(queue)}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return Read(document.RootElement, "consumers");
+    }
+
     /// <summary>The queue's type as the broker reports it: quorum or classic.</summary>
     public async Task<string?> QueueTypeAsync(string vhost, string queue)
     {

@@ -55,6 +55,24 @@ public sealed class ConsumerSessionTests(ShopSystem system) : ShopTests, IAsyncL
     }
 
     [Fact]
+    public async Task A_consumer_the_broker_cancels_on_a_channel_it_keeps_open_starts_a_new_session_that_declares_its_queue_again()
+    {
+        var user = await system.NewUserWithBalanceAsync(10);
+        var before = (await Eventually.UntilAsync(ConsumerConnectionsAsync, c => c.Count == 1, "the broker to list the consumer's connection"))[0];
+
+        // Deleting the queue makes the broker cancel its consumer (basic.cancel) and leave the channel open, as it does
+        // when it loses track of a consumer; nothing else would ever declare the queue again.
+        await system.Management.DeleteQueueAsync(system.VirtualHost, Queue);
+        await Eventually.UntilAsync(() => system.Management.ConsumersAsync(system.VirtualHost, Queue), consumers => consumers == 1,
+            "the queue declared again and consumed", TimeSpan.FromSeconds(30));
+        Assert.NotEqual(before, Assert.Single(await ConsumerConnectionsAsync()));
+
+        var order = (await system.Client.PlaceOrderAsync(user, 10)).Id;
+        Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order)).Status);
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", order));
+    }
+
+    [Fact]
     public async Task A_batch_that_finishes_while_an_earlier_one_is_still_in_progress_acks_only_its_own_deliveries_and_the_channel_stays_open()
     {
         var user = await system.NewUserWithBalanceAsync(60);
