@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 NS = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
 MAX_FAILURES = 20
-MAX_LINES = 12
+MAX_LINES = 40
 
 
 def head(text, lines):

@@ -85,7 +85,7 @@ public sealed class RabbitMqCluster : IAsyncLifetime
 
     /// <summary>A queue as the management API of any running node describes it (type, leader, members, online, messages).</summary>
     public async Task<JsonElement> QueueAsync(string vhost, string queue) =>
-        await GetAsync($"/api/queues/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(queue)}");
+        await GetJsonAsync($"/api/queues/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(queue)}");
 
     /// <summary>The node that leads a quorum queue (or hosts a classic one); 0 while it has none.</summary>
     public async Task<int> LeaderAsync(string vhost, string queue)
@@ -104,7 +104,7 @@ public sealed class RabbitMqCluster : IAsyncLifetime
     /// <summary>Every client connection to the virtual host: its client-provided name, node, and when the broker accepted it.</summary>
     public async Task<IReadOnlyList<ClusterConnection>> ConnectionsAsync(string vhost)
     {
-        var list = await GetAsync($"/api/vhosts/{Uri.EscapeDataString(vhost)}/connections");
+        var list = await GetJsonAsync($"/api/vhosts/{Uri.EscapeDataString(vhost)}/connections");
         return list.EnumerateArray().Select(c => new ClusterConnection(
             c.TryGetProperty("user_provided_name", out var name) ? name.GetString() ?? "" : "",
             NodeNumber(c.GetProperty("node").GetString()),
@@ -125,7 +125,8 @@ public sealed class RabbitMqCluster : IAsyncLifetime
         }
     }
 
-    private async Task<JsonElement> GetAsync(string path)
+    /// <summary>A GET of the management API of the first node that answers.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path)
     {
         var problems = new StringBuilder();
         foreach (var client in _management)
@@ -148,7 +149,8 @@ public sealed class RabbitMqCluster : IAsyncLifetime
         throw new HttpRequestException($"No management API answered {path}: {problems}");
     }
 
-    private static async Task<bool> IsUpAsync(int node)
+    /// <summary>Whether the node accepts AMQP connections.</summary>
+    public static async Task<bool> IsUpAsync(int node)
     {
         try
         {

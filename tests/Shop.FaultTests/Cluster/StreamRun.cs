@@ -8,12 +8,14 @@ namespace Shop.FaultTests.Cluster;
 public sealed class StreamRun : IAsyncDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
+    private readonly RabbitMqCluster _cluster;
     private readonly ProcessSystem _system;
     private readonly HonestClient _client;
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
 
-    private StreamRun(ProcessSystem system, ITestOutputHelper output, string name)
+    private StreamRun(RabbitMqCluster cluster, ProcessSystem system, ITestOutputHelper output, string name)
     {
+        _cluster = cluster;
         _system = system;
         _client = new HonestClient(system.Http);
         Stream = new TrafficStream(_client, users: 6, firstUserId: Random.Shared.NextInt64(1_000_000, 9_000_000) * 1000);
@@ -29,7 +31,7 @@ public sealed class StreamRun : IAsyncDisposable
     /// <summary>Starts the stream on the cluster's shared system and waits for 30 orders to complete before any fault.</summary>
     public static async Task<StreamRun> StartAsync(RabbitMqCluster cluster, ITestOutputHelper output, string name)
     {
-        var run = new StreamRun(await cluster.SharedSystemAsync(), output, name);
+        var run = new StreamRun(cluster, await cluster.SharedSystemAsync(), output, name);
         run.Stream.Start();
         await run.CompletionsAsync(DateTimeOffset.MinValue, 30, "before the fault");
         return run;
@@ -37,9 +39,9 @@ public sealed class StreamRun : IAsyncDisposable
 
     /// <summary>Waits until at least <paramref name="count"/> of this run's orders became final after <paramref name="since"/>.</summary>
     public Task CompletionsAsync(DateTimeOffset since, int count, string what) =>
-        Eventually.UntilAsync(() => _system.OrdersDb.ScalarAsync(
+        StallReport.OnTimeoutAsync(_cluster, _system, () => Eventually.UntilAsync(() => _system.OrdersDb.ScalarAsync(
                 "SELECT count(*) FROM orders WHERE user_id = ANY($1) AND status <> 'PENDING' AND updated_at > $2", Users, since),
-            n => n >= count, $"{count} orders to complete {what}", Bound, retryProbeErrors: true);
+            n => n >= count, $"{count} orders to complete {what}", Bound, retryProbeErrors: true));
 
     /// <summary>This run's orders created after <paramref name="since"/>: id, status, and whether their OrderCreated was published.</summary>
     public Task<List<(Guid Id, string Status)>> OrdersCreatedAfterAsync(DateTimeOffset since) =>
@@ -55,9 +57,9 @@ public sealed class StreamRun : IAsyncDisposable
     public async Task<TimeSpan> SettledAsync(DateTimeOffset until, string what)
     {
         var clock = Stopwatch.StartNew();
-        await Eventually.UntilAsync(() => _system.OrdersDb.ScalarAsync(
+        await StallReport.OnTimeoutAsync(_cluster, _system, () => Eventually.UntilAsync(() => _system.OrdersDb.ScalarAsync(
                 "SELECT count(*) FROM orders WHERE user_id = ANY($1) AND status = 'PENDING' AND created_at <= $2", Users, until),
-            n => n == 0, what, Bound, retryProbeErrors: true);
+            n => n == 0, what, Bound, retryProbeErrors: true));
         return clock.Elapsed;
     }
 
@@ -71,7 +73,11 @@ public sealed class StreamRun : IAsyncDisposable
         var stoppedAt = DateTimeOffset.UtcNow;
         var audit = new SystemAudit(_system.OrdersDb, _system.PaymentsDb);
         var drain = Stopwatch.StartNew();
-        await _system.WaitForDrainAsync(audit, Bound);
+        await StallReport.OnTimeoutAsync(_cluster, _system, async () =>
+        {
+            await _system.WaitForDrainAsync(audit, Bound);
+            return true;
+        });
         Report.Line($"Stream stopped; drained {drain.Elapsed.TotalSeconds:0.0} s later");
 
         var completions = await _system.OrdersDb.QueryAsync(
