@@ -23,6 +23,8 @@ public static class RabbitMqExtensions
             .BindConfiguration(MessagingOptions.SectionName)
             .Validate(options => options.MarkDelay >= TimeSpan.Zero && options.MarkDelay < options.RelayGrace,
                 "Messaging:MarkDelay must be zero or more and below Messaging:RelayGrace")
+            .Validate(options => options.PublishConfirmTimeout > TimeSpan.Zero && options.PublishConfirmTimeout <= TimeSpan.FromHours(1),
+                "Messaging:PublishConfirmTimeout must be more than zero and at most an hour")
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<RabbitMqOptions>()
