@@ -74,7 +74,7 @@ public sealed partial class RabbitMqConnection(
 
     public async ValueTask<IChannel> GetPublishChannelAsync(CancellationToken cancellationToken)
     {
-        var channel = _publishChannel;
+        var channel = Volatile.Read(ref _publishChannel);
         if (channel is { IsOpen: true })
         {
             return channel;
@@ -83,9 +83,9 @@ public sealed partial class RabbitMqConnection(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_publishChannel is { IsOpen: true })
+            if (Volatile.Read(ref _publishChannel) is { IsOpen: true } open)
             {
-                return _publishChannel;
+                return open;
             }
             var now = clock.GetUtcNow();
             if (Volatile.Read(ref _mismatch) is { } mismatch && now - mismatch.At < MismatchRecheckInterval)
@@ -114,7 +114,7 @@ public sealed partial class RabbitMqConnection(
                 outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(messagingOptions.Value.UnconfirmedPublishLimit));
             var created = await _connection.CreateChannelAsync(options, cancellationToken);
             await DeclareTopologyAsync(created, cancellationToken);
-            _publishChannel = created;
+            Volatile.Write(ref _publishChannel, created);
             LogPublishChannelOpen(_connection.Endpoint.ToString());
             return created;
         }
@@ -125,17 +125,33 @@ public sealed partial class RabbitMqConnection(
     }
 
     /// <summary>
-    /// Closes <paramref name="channel"/> so the next publish opens a new one: after the broker nacked a publish, or did not
-    /// confirm one in time. A RabbitMQ 3.10 channel remembers, per quorum queue, the leader it first saw; one opened while
-    /// the queue was electing a new leader keeps asking the dead one and has every publish to that queue nacked for as
-    /// long as it lives.
+    /// Takes <paramref name="channel"/> out of use so the next publish opens a new connection and channel: after the
+    /// broker nacked a publish, or did not confirm one in time. A RabbitMQ 3.10 channel remembers, per quorum queue, the
+    /// leader it first saw; one opened while the queue was electing a new leader keeps asking the dead one and has every
+    /// publish to that queue nacked for as long as it lives. Every publish of a batch fails at once on such a channel,
+    /// so only the first call retires it; the channel is closed in the background and no publish waits for that (the
+    /// client serialises closes of one channel, each waiting up to its 20 s RPC timeout: a batch of 200 waiting on them
+    /// would hold the relay for an hour).
     /// </summary>
-    public async Task RenewPublishChannelAsync(IChannel channel, string reason)
+    public void RetirePublishChannel(IChannel channel, string reason)
     {
-        if (channel.IsOpen)
+        if (Interlocked.CompareExchange(ref _publishChannel, null, channel) == channel)
         {
-            LogPublishChannelRenewed(reason);
+            LogPublishChannelRetired(reason);
+            _ = AbortQuietlyAsync(channel);
+        }
+    }
+
+    private static async Task AbortQuietlyAsync(IChannel channel)
+    {
+        try
+        {
             await channel.AbortAsync();
+            await channel.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // A channel already given up: whatever its close throws changes nothing; the connection's close ends it anyway.
         }
     }
 
@@ -158,15 +174,16 @@ public sealed partial class RabbitMqConnection(
 
     private async Task CloseAsync()
     {
-        if (_publishChannel is not null)
-        {
-            await _publishChannel.DisposeAsync();
-            _publishChannel = null;
-        }
+        // The connection first: closing it ends its channels, so disposing the channel after it never waits on the broker.
         if (_connection is not null)
         {
             await _connection.DisposeAsync();
             _connection = null;
+        }
+        if (_publishChannel is not null)
+        {
+            await _publishChannel.DisposeAsync();
+            _publishChannel = null;
         }
     }
 
@@ -191,8 +208,8 @@ public sealed partial class RabbitMqConnection(
     [LoggerMessage(Level = LogLevel.Information, Message = "Publishing channel open to {Endpoint}")]
     private partial void LogPublishChannelOpen(string endpoint);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}; the publishing channel is closed and the next publish opens a new one")]
-    private partial void LogPublishChannelRenewed(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}; the publishing channel is closed and the next publish opens a new connection and channel")]
+    private partial void LogPublishChannelRetired(string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Queue {Queue} does not match the configured queue type: {Problem}")]
     private partial void LogQueueMismatch(string queue, string problem);

@@ -74,7 +74,7 @@ internal sealed class RabbitMqPublisher(RabbitMqConnection connection, IOptions<
             var timeout = new TimeoutException(
                 $"The broker did not confirm message {message.MessageId} ({message.Type}) within {options.Value.PublishConfirmTimeout.TotalSeconds:0.#} s");
             Failed(activity, timeout);
-            await connection.RenewPublishChannelAsync(channel, $"A publish of message {message.MessageId} was not confirmed in time");
+            connection.RetirePublishChannel(channel, $"A publish of message {message.MessageId} was not confirmed in time");
             throw timeout;
         }
         catch (Exception exception)
@@ -82,7 +82,7 @@ internal sealed class RabbitMqPublisher(RabbitMqConnection connection, IOptions<
             Failed(activity, exception);
             if (exception is PublishException { IsReturn: false })
             {
-                await connection.RenewPublishChannelAsync(channel, $"The broker nacked message {message.MessageId}");
+                connection.RetirePublishChannel(channel, $"The broker nacked message {message.MessageId}");
             }
             throw;
         }

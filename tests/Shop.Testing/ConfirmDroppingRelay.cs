@@ -7,12 +7,13 @@ namespace Shop.Testing;
 /// <summary>
 /// A TCP relay on 127.0.0.1 in front of a RabbitMQ node that reads the broker's AMQP 0-9-1 frames and, while
 /// <see cref="DropConfirms"/> is set, leaves out every publisher confirm (basic.ack) and passes everything else —
-/// heartbeats included, so the connection stays alive: a broker that took a publish and never confirms it.
+/// heartbeats included, so the connection stays alive: a broker that took a publish and never confirms it. With
+/// <see cref="DropChannelCloseOk"/> it does not answer a channel's close either.
 /// </summary>
 public sealed class ConfirmDroppingRelay : IAsyncDisposable
 {
     private const byte MethodFrame = 1;
-    private const ushort BasicClass = 60, AckMethod = 80;
+    private const ushort BasicClass = 60, AckMethod = 80, ChannelClass = 20, CloseOkMethod = 41;
 
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly string _host;
@@ -21,6 +22,7 @@ public sealed class ConfirmDroppingRelay : IAsyncDisposable
     private readonly List<TcpClient> _sockets = [];
     private readonly Task _accepting;
     private volatile bool _dropConfirms;
+    private volatile bool _dropChannelCloseOk;
     private int _dropped;
 
     public ConfirmDroppingRelay(string host, int port)
@@ -38,6 +40,16 @@ public sealed class ConfirmDroppingRelay : IAsyncDisposable
     {
         get => _dropConfirms;
         set => _dropConfirms = value;
+    }
+
+    /// <summary>
+    /// While set, no channel.close-ok reaches a client either: a broker whose channel process stopped answering, so a
+    /// client's close of that channel waits for its RPC timeout.
+    /// </summary>
+    public bool DropChannelCloseOk
+    {
+        get => _dropChannelCloseOk;
+        set => _dropChannelCloseOk = value;
     }
 
     /// <summary>Confirms left out so far.</summary>
@@ -108,9 +120,13 @@ public sealed class ConfirmDroppingRelay : IAsyncDisposable
                     {
                         break;
                     }
-                    if (IsConfirm(buffer.AsSpan(offset, length)) && _dropConfirms)
+                    var frame = buffer.AsSpan(offset, length);
+                    if (IsMethod(frame, BasicClass, AckMethod) && _dropConfirms)
                     {
                         Interlocked.Increment(ref _dropped);
+                    }
+                    else if (IsMethod(frame, ChannelClass, CloseOkMethod) && _dropChannelCloseOk)
+                    {
                     }
                     else
                     {
@@ -128,10 +144,10 @@ public sealed class ConfirmDroppingRelay : IAsyncDisposable
         }
     }
 
-    private static bool IsConfirm(ReadOnlySpan<byte> frame) =>
+    private static bool IsMethod(ReadOnlySpan<byte> frame, ushort classId, ushort methodId) =>
         frame[0] == MethodFrame && frame.Length >= 11
-        && BinaryPrimitives.ReadUInt16BigEndian(frame[7..]) == BasicClass
-        && BinaryPrimitives.ReadUInt16BigEndian(frame[9..]) == AckMethod;
+        && BinaryPrimitives.ReadUInt16BigEndian(frame[7..]) == classId
+        && BinaryPrimitives.ReadUInt16BigEndian(frame[9..]) == methodId;
 
     public async ValueTask DisposeAsync()
     {

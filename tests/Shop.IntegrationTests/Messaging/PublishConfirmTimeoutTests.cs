@@ -1,3 +1,4 @@
+using RabbitMQ.Client.Exceptions;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.IntegrationTests.Messaging;
@@ -17,12 +18,7 @@ public sealed class PublishConfirmTimeoutTests(MessagingStore store) : IClassFix
     public async Task A_publish_the_broker_never_confirms_fails_after_the_confirm_timeout_and_the_next_is_confirmed_on_a_new_channel()
     {
         await using var relay = new ConfirmDroppingRelay(TestEnvironment.RabbitMqHost, 5672);
-        var viaRelay = new UriBuilder(store.BrokerUri) { Port = relay.Port }.Uri.ToString();
-        using var host = store.BuildHost(settings:
-        [
-            ($"ConnectionStrings:{OrdersExtensions.BrokerConnectionName}", viaRelay),
-            ("Messaging:PublishConfirmTimeout", "00:00:01"),
-        ]);
+        using var host = BuildHost(relay);
         var publisher = host.Services.GetRequiredService<IMessagePublisher>();
         await publisher.PublishAsync(Message(), CancellationToken.None);
 
@@ -35,6 +31,50 @@ public sealed class PublishConfirmTimeoutTests(MessagingStore store) : IClassFix
         relay.DropConfirms = false;
         await publisher.PublishAsync(Message(), CancellationToken.None).WaitAsync(Stuck);
     }
+
+    [Fact]
+    public async Task A_whole_batch_left_unconfirmed_fails_together_and_the_next_publish_is_confirmed()
+    {
+        // The relay publishes up to 200 rows at once. A channel the broker stopped answering on does not answer its
+        // close either, and the client serialises closes of one channel, each waiting its 20 s RPC timeout: a batch
+        // whose every failed publish waited to close the channel would hold the relay for an hour.
+        await using var relay = new ConfirmDroppingRelay(TestEnvironment.RabbitMqHost, 5672);
+        using var host = BuildHost(relay);
+        var publisher = host.Services.GetRequiredService<IMessagePublisher>();
+        await publisher.ConnectAsync(CancellationToken.None);
+
+        relay.DropConfirms = true;
+        relay.DropChannelCloseOk = true;
+        var batch = Enumerable.Range(0, 50).Select(_ => Message()).ToList();
+        var outcomes = await Task.WhenAll(batch.Select(async message =>
+        {
+            try
+            {
+                await publisher.PublishAsync(message, CancellationToken.None).WaitAsync(Stuck);
+                return null;
+            }
+            catch (Exception exception)
+            {
+                return exception;
+            }
+        }));
+        // The first to time out closes the channel; the others fail on it then, none waits for the closes.
+        Assert.All(batch.Zip(outcomes), pair => Assert.True(
+            pair.Second is TimeoutException { Message: var message } && message.StartsWith($"The broker did not confirm message {pair.First.MessageId} ", StringComparison.Ordinal)
+                || pair.Second is AlreadyClosedException,
+            $"message {pair.First.MessageId}: {pair.Second?.GetType().Name ?? "confirmed"}: {pair.Second?.Message}"));
+        Assert.Contains(outcomes, outcome => outcome is TimeoutException);
+
+        relay.DropConfirms = false;
+        relay.DropChannelCloseOk = false;
+        await publisher.PublishAsync(Message(), CancellationToken.None).WaitAsync(Stuck);
+    }
+
+    private IHost BuildHost(ConfirmDroppingRelay relay) => store.BuildHost(settings:
+    [
+        ($"ConnectionStrings:{OrdersExtensions.BrokerConnectionName}", new UriBuilder(store.BrokerUri) { Port = relay.Port }.Uri.ToString()),
+        ("Messaging:PublishConfirmTimeout", "00:00:01"),
+    ]);
 
     // An event nobody consumes here: the event exchange's alternate exchange takes it, and the broker confirms it.
     private static OutgoingMessage Message()
