@@ -54,7 +54,9 @@ prepare() {
     head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr 'a-f' 'A-F' >"$BASE/home/.erlang.cookie"
     chmod 400 "$BASE/home/.erlang.cookie"
   fi
-  echo '[rabbitmq_management].' >"$BASE/enabled_plugins"
+  # Shared by the three nodes, and two restarts may run at once: replaced whole, never seen empty by a booting node.
+  echo '[rabbitmq_management].' >"$BASE/enabled_plugins.$n"
+  mv -f "$BASE/enabled_plugins.$n" "$BASE/enabled_plugins"
   cat >"$dir/rabbitmq.conf" <<CONF
 listeners.tcp.1 = 127.0.0.1:$(amqp_port "$n")
 management.tcp.ip = 127.0.0.1
