@@ -65,7 +65,8 @@ public sealed class ConsumerSessionTests(ShopSystem system) : ShopTests, IAsyncL
         await system.Management.DeleteQueueAsync(system.VirtualHost, Queue);
         await Eventually.UntilAsync(() => system.Management.ConsumersAsync(system.VirtualHost, Queue), consumers => consumers == 1,
             "the queue declared again and consumed", TimeSpan.FromSeconds(30));
-        Assert.NotEqual(before, Assert.Single(await ConsumerConnectionsAsync()));
+        await Eventually.UntilAsync(ConsumerConnectionsAsync, c => c.Count == 1 && c[0] != before,
+            "the broker to list the consumer's new connection in place of the old", TimeSpan.FromSeconds(30));
 
         var order = (await system.Client.PlaceOrderAsync(user, 10)).Id;
         Assert.Equal("PAID", (await system.Client.WaitForFinalStatusAsync(user, order)).Status);
