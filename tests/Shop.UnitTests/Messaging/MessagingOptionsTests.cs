@@ -16,20 +16,11 @@ public sealed class MessagingOptionsTests
     [InlineData("-00:00:00.001", false)]
     public void Mark_delay_is_accepted_only_from_zero_to_below_the_relay_grace(string markDelay, bool valid)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Messaging:MarkDelay"] = markDelay,
-            ["Messaging:RelayGrace"] = "00:00:01",
-        });
-        builder.AddRabbitMq("rabbitmq", "test", ShopTopology.Topology);
-        using var services = builder.Services.BuildServiceProvider();
-
-        var read = () => services.GetRequiredService<IOptions<MessagingOptions>>().Value;
+        var read = Reader(("Messaging:MarkDelay", markDelay), ("Messaging:RelayGrace", "00:00:01"));
 
         if (valid)
         {
-            Assert.Equal(TimeSpan.Parse(markDelay), read().MarkDelay);
+            Assert.Equal(TimeSpan.Parse(markDelay, CultureInfo.InvariantCulture), read().MarkDelay);
         }
         else
         {
@@ -46,12 +37,7 @@ public sealed class MessagingOptionsTests
     [InlineData("01:00:00.001", false)]
     public void The_publish_confirm_timeout_is_accepted_only_above_zero_and_up_to_an_hour(string timeout, bool valid)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Messaging:PublishConfirmTimeout"] = timeout });
-        builder.AddRabbitMq("rabbitmq", "test", ShopTopology.Topology);
-        using var services = builder.Services.BuildServiceProvider();
-
-        var read = () => services.GetRequiredService<IOptions<MessagingOptions>>().Value;
+        var read = Reader(("Messaging:PublishConfirmTimeout", timeout));
 
         if (valid)
         {
@@ -61,5 +47,15 @@ public sealed class MessagingOptionsTests
         {
             Assert.Contains("Messaging:PublishConfirmTimeout", Assert.Throws<OptionsValidationException>(read).Message);
         }
+    }
+
+    /// <summary>Reads the options as the transport registers them, over <paramref name="settings"/>; validation runs on the read.</summary>
+    private static Func<MessagingOptions> Reader(params (string Key, string Value)[] settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
+        builder.AddRabbitMq("rabbitmq", "test", ShopTopology.Topology);
+        var services = builder.Services.BuildServiceProvider();
+        return () => services.GetRequiredService<IOptions<MessagingOptions>>().Value;
     }
 }
