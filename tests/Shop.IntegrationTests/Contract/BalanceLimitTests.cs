@@ -22,7 +22,9 @@ public sealed class BalanceLimitTests(ShopSystem system) : ShopTests
         Assert.Equal(TopUpHandler.MaxBalance, atLimit.Balance);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, beyond.StatusCode);
         using var problem = JsonDocument.Parse(await beyond.Content.ReadAsStringAsync());
-        Assert.Equal("The top-up would take the balance beyond its limit.", problem.RootElement.GetProperty("detail").GetString());
+        const string refusal = "The top-up would take the balance beyond its limit.";
+        Assert.Equal(refusal, problem.RootElement.GetProperty("detail").GetString());
+        Assert.Equal(refusal, problem.RootElement.GetProperty("errors").GetProperty("amount")[0].GetString());
         Assert.Equal(TopUpHandler.MaxBalance, (await system.Client.GetBalanceAsync(user)).Balance);
         Assert.Equal(2, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE user_id = $1", user));
     }
