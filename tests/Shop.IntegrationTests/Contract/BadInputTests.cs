@@ -10,6 +10,7 @@ public sealed class BadInputTests(ShopSystem system) : ShopTests
         // name, method, path, X-User-ID ("" = absent), body (null = none), content type, expected status
         { "missing X-User-ID", "POST", "/orders/orders", "", "{\"amount\":5}", Json, 400 },
         { "X-User-ID not a number", "POST", "/orders/orders", "abc", "{\"amount\":5}", Json, 400 },
+        { "missing X-User-ID on one order", "GET", "/orders/orders/0193a5f0-0000-7000-8000-000000000404", "", null, Json, 400 },
         { "X-User-ID zero", "POST", "/payments/account/topup", "0", "{\"amount\":5}", Json, 400 },
         { "X-User-ID negative", "POST", "/payments/account", "-3", null, Json, 400 },
         { "X-User-ID beyond long", "GET", "/orders/orders", "99999999999999999999", null, Json, 400 },

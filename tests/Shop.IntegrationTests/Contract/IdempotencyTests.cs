@@ -87,6 +87,8 @@ public sealed class IdempotencyTests(ShopSystem system) : ShopTests
 
         Assert.Equal(HttpStatusCode.Conflict, topUp.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, order.StatusCode);
+        Assert.Equal("The Idempotency-Key was used for a different top-up.", await DetailAsync(topUp));
+        Assert.Equal("The Idempotency-Key 'key-1' was used for a different order.", await DetailAsync(order));
         Assert.Equal(1, await system.OrdersDb.ScalarAsync("SELECT count(*) FROM orders WHERE user_id = $1", user));
         Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE user_id = $1 AND kind = 'topup'", user));
     }
@@ -103,6 +105,12 @@ public sealed class IdempotencyTests(ShopSystem system) : ShopTests
         Assert.Equal(0, first.Balance);
         Assert.Equal(7, second.Balance);
         Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM accounts WHERE user_id = $1", user));
+    }
+
+    private static async Task<string?> DetailAsync(HttpResponseMessage response)
+    {
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return problem.RootElement.GetProperty("detail").GetString();
     }
 
     /// <summary>A time as PostgreSQL keeps it (microseconds): a replay reads it back from there.</summary>

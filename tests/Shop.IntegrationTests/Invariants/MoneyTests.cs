@@ -35,6 +35,28 @@ public sealed class MoneyTests(ShopSystem system) : ShopTests
         await AssertLedgerBalancesAsync(user);
     }
 
+    [Fact]
+    public async Task An_OrderCreated_for_an_order_charged_already_under_a_new_message_id_charges_nothing()
+    {
+        using var probe = new MessagingProbe();
+        var (user, paid) = await system.PlacePaidOrderAsync(50, 20);
+
+        // The same order under a new message id: the inbox lets it through, the ledger's charge of the order stops it.
+        var again = Guid.NewGuid();
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated),
+            $"{{\"orderId\":\"{paid.Id}\",\"userId\":{user},\"amount\":20}}", again, paid.Id);
+        // This very message was handled, committed and acked (its span ends after the ack).
+        Assert.Equal(MessagingMetrics.OutcomeApplied, (await probe.WaitForDeliveryAsync(again)).Outcome);
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM inbox_messages WHERE message_id = $1", again));
+
+        Assert.Equal(30, (await system.Client.GetBalanceAsync(user)).Balance);
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE order_id = $1", paid.Id));
+        Assert.Equal(1, await system.PaymentsDb.ScalarAsync(
+            "SELECT count(*) FROM outbox_messages WHERE correlation_id = $1 AND type IN ('PaymentCompleted', 'PaymentFailed')", paid.Id));
+        await AssertLedgerBalancesAsync(user);
+    }
+
     private async Task AssertLedgerBalancesAsync(long user)
     {
         var topUps = await system.PaymentsDb.ScalarAsync("SELECT coalesce(sum(amount), 0) FROM transactions WHERE user_id = $1 AND kind = 'topup'", user);

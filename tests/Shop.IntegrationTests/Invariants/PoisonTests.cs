@@ -29,6 +29,30 @@ public sealed class PoisonTests(ShopSystem system) : ShopTests
     }
 
     [Fact]
+    public async Task An_OrderCreated_with_user_0_amount_0_or_an_empty_order_id_is_dead_lettered_and_charges_nothing()
+    {
+        await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);
+        await broker.DrainAsync(DeadLetterQueue);
+        var user = await system.NewUserWithBalanceAsync(100);
+        var userZero = Guid.NewGuid();
+        var amountZero = Guid.NewGuid();
+        var emptyOrder = Guid.NewGuid();
+
+        // Each is one value off a message Payments would charge: the bounds are zero itself, not below it.
+        await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated),
+            $"{{\"orderId\":\"{Guid.NewGuid()}\",\"userId\":0,\"amount\":5}}", userZero);
+        await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated),
+            $"{{\"orderId\":\"{Guid.NewGuid()}\",\"userId\":{user},\"amount\":0}}", amountZero);
+        await broker.PublishAsync(ShopTopology.OrdersExchange, "order.created", nameof(OrderCreated),
+            $"{{\"orderId\":\"{Guid.Empty}\",\"userId\":{user},\"amount\":5}}", emptyOrder);
+        await AssertDeadLetteredAsync(broker, ShopTopology.PaymentsOrderCreatedQueue,
+            (userZero, "has user 0 and amount 5"), (amountZero, $"has user {user} and amount 0"), (emptyOrder, $"order {Guid.Empty} has user {user}"));
+
+        Assert.Equal(0, await system.PaymentsDb.ScalarAsync("SELECT count(*) FROM transactions WHERE user_id = $1 AND kind = 'charge'", user));
+        Assert.Equal(100, (await system.Client.GetBalanceAsync(user)).Balance);
+    }
+
+    [Fact]
     public async Task A_message_id_that_is_not_a_UUID_and_a_null_body_land_in_the_DLQ_each_with_its_reason()
     {
         await using var broker = await RawBroker.ConnectAsync(system.BrokerUri);

@@ -25,6 +25,8 @@ public sealed class OrderTraceTests(ShopSystem system, ITestOutputHelper output)
         // Orders: the request, its database commands and the outbox row.
         var ordersRequest = trace.Single(s => IsServer(s, system.Orders), "POST /orders at Orders");
         Assert.True(trace.Descends(ordersRequest, proxyCall), "the Orders request continues the gateway's call");
+        // The order's id is a tag of the Orders request (or a span under it): an order's trace can be found by it.
+        Assert.Contains(trace.Spans, s => Tag(s, "shop.order.id") == order.Id.ToString() && (s == ordersRequest || trace.Descends(s, ordersRequest)));
         Assert.Contains(trace.Spans, s => s.Source.Name == "Npgsql" && trace.Descends(s, ordersRequest));
         var orderCreated = Hop(trace, ordersRequest, nameof(OrderCreated), ShopTopology.OrdersExchange, ShopTopology.PaymentsOrderCreatedQueue);
         // Payments charges and answers; Orders applies the result and announces the status.
