@@ -57,8 +57,8 @@ public sealed class MessagingOptions
 
     /// <summary>
     /// How long a publish waits for the broker's confirm. One that does not come in time fails the publish (its outbox row
-    /// stays for the relay) and closes the publishing channel, so no channel the broker stopped answering on holds the
-    /// dispatch or the relay for ever.
+    /// stays for the relay) and takes the publishing channel out of use, so no channel the broker stopped answering on
+    /// holds the dispatch or the relay for ever.
     /// </summary>
     public TimeSpan PublishConfirmTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -42,23 +42,11 @@ internal sealed partial class RabbitMqConsumerHost(
         await connection.DeclareTopologyAsync(channel, stoppingToken);
         await channel.BasicQosAsync(0, settings.Prefetch, global: false, stoppingToken);
 
-        var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        channel.ChannelShutdownAsync += (_, args) =>
-        {
-            closed.TrySetResult(args.ReplyText);
-            return Task.CompletedTask;
-        };
         // Delivery tags belong to this channel: its buffer and acks live and die with it.
         var deliveries = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleWriter = true });
         var acks = new DeliveryAcks((tag, multiple) => channel.BasicAckAsync(tag, multiple, CancellationToken.None));
         var consumer = new AsyncEventingBasicConsumer(channel);
-        // The broker cancels a consumer on its own (basic.cancel) when it loses track of it, e.g. as a quorum queue's
-        // replicas come and go; the channel then stays open and silent. The session ends as if it had closed.
-        consumer.UnregisteredAsync += (_, _) =>
-        {
-            closed.TrySetResult(channel.CloseReason?.ReplyText ?? "the broker cancelled the consumer");
-            return Task.CompletedTask;
-        };
+        var ended = ConsumerSessionEnd.WatchAsync(channel, consumer);
         var queueTag = new KeyValuePair<string, object?>("queue", queue);
         consumer.ReceivedAsync += (_, args) =>
         {
@@ -80,7 +68,7 @@ internal sealed partial class RabbitMqConsumerHost(
             await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken);
             LogConsuming(queue, settings.Prefetch, settings.ConsumerConcurrency, settings.BatchSize);
             connected();
-            var reason = await closed.Task.WaitAsync(stoppingToken);
+            var reason = await ended.WaitAsync(stoppingToken);
             LogChannelClosed(queue, reason);
         }
         finally

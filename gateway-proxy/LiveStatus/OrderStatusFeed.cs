@@ -44,13 +44,6 @@ internal sealed class OrderStatusFeed(
             // One of the cluster's nodes that is up, picked at random; after a node dies the next session tries them all.
             await using var amqp = await connection.ConnectAsync(QueueName, stoppingToken);
             await using var channel = await amqp.CreateChannelAsync(cancellationToken: stoppingToken);
-            var closed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            channel.ChannelShutdownAsync += (_, args) =>
-            {
-                closed.TrySetResult(args.ReplyText);
-                return Task.CompletedTask;
-            };
-
             // Declared exactly as the Orders app declares it, so whichever starts first, both agree.
             await RabbitMqTopology.DeclareEventExchangeAsync(channel, connection.Topology, Route.Exchange, stoppingToken);
             await channel.QueueDeclareAsync(QueueName, durable: false, exclusive: true, autoDelete: true, cancellationToken: stoppingToken);
@@ -59,18 +52,13 @@ internal sealed class OrderStatusFeed(
 
             var consumer = new AsyncEventingBasicConsumer(channel);
             consumer.ReceivedAsync += (_, delivery) => OnDeliveryAsync(channel, delivery, stoppingToken);
-            // A consumer the broker cancels on its own leaves the channel open and silent: that ends the session too.
-            consumer.UnregisteredAsync += (_, _) =>
-            {
-                closed.TrySetResult(channel.CloseReason?.ReplyText ?? "the broker cancelled the consumer");
-                return Task.CompletedTask;
-            };
+            var ended = ConsumerSessionEnd.WatchAsync(channel, consumer);
             await channel.BasicConsumeAsync(QueueName, autoAck: false, consumer, stoppingToken);
             GatewayLog.FeedConsuming(logger, QueueName, Route.Exchange, Route.RoutingKey, amqp.Endpoint.ToString());
             connected();
             IsConsuming = true;
 
-            var reason = await closed.Task.WaitAsync(stoppingToken);
+            var reason = await ended.WaitAsync(stoppingToken);
             IsConsuming = false;
             GatewayLog.FeedChannelClosed(logger, QueueName, reason);
         }
