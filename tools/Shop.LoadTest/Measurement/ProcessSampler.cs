@@ -2,10 +2,14 @@ namespace Shop.LoadTest.Measurement;
 
 /// <summary>
 /// Samples the system's processes from /proc once a second: resident memory (peak of the samples, and the kernel's
-/// high-water mark) and CPU seconds used since sampling began. Processes are found by their command line. The
-/// proportional set size is read only every <see cref="PssEvery"/> samples and at the end: the kernel walks a
-/// process's page tables to sum it, which cost about 170 ms of CPU for one round over the system's processes here
-/// (35 ms for RabbitMQ, 10 ms for each .NET app), a sixth of a core taken from the system under test when read every second.
+/// high-water mark) and CPU seconds used since sampling began. Processes are found by their command line.
+/// The proportional set size is costly to read: the kernel walks a process's page tables to sum it, about 170 ms of
+/// CPU for one round over the system's processes here (35 ms for RabbitMQ, 10 ms for each .NET app). Read every
+/// second it took a sixth of a core from the system under test; read for all processes every tenth second, it took a
+/// core away for those 170 ms, and orders sent then finished half as late again as the others (the runs' slowest
+/// orders came every tenth second). So each process's PSS is read in its own second of every <see cref="PssEvery"/>
+/// (a tenth of the processes each second, by pid), and a group's PSS is the sum of its processes' latest reads.
+/// All are read at the start and at the end.
 /// </summary>
 public sealed class ProcessSampler : IAsyncDisposable
 {
@@ -26,6 +30,7 @@ public sealed class ProcessSampler : IAsyncDisposable
     private readonly Dictionary<int, (string Group, long Ticks, long HwmKb)> _last = [];
     private readonly Dictionary<string, long> _peakRssKb = [];
     private readonly Dictionary<string, long> _peakPssKb = [];
+    private readonly Dictionary<int, long> _pssKb = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly int _self = Environment.ProcessId;
@@ -39,7 +44,7 @@ public sealed class ProcessSampler : IAsyncDisposable
     {
         _ports = ports;
         _machineStart = MachineTicks();
-        Sample(baseline: true, withPss: true);
+        Sample(baseline: true, pssShare: null);
         _loop = LoopAsync();
     }
 
@@ -54,7 +59,7 @@ public sealed class ProcessSampler : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _loop;
-        Sample(baseline: false, withPss: true);
+        Sample(baseline: false, pssShare: null);
         MachineBusySeconds = (MachineTicks().Busy - _machineStart.Busy) / TicksPerSecond;
         var names = Groups.Select(g => g.Name).Append("loadtest");
         return [.. names.Where(n => _peakRssKb.ContainsKey(n)).Select(name =>
@@ -73,7 +78,7 @@ public sealed class ProcessSampler : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
-                Sample(baseline: false, withPss: ++_samples % PssEvery == 0);
+                Sample(baseline: false, pssShare: ++_samples % PssEvery);
             }
         }
         catch (OperationCanceledException)
@@ -82,7 +87,8 @@ public sealed class ProcessSampler : IAsyncDisposable
         }
     }
 
-    private void Sample(bool baseline, bool withPss)
+    /// <param name="pssShare">Read the PSS of the processes whose pid modulo <see cref="PssEvery"/> is this; null: of all.</param>
+    private void Sample(bool baseline, int? pssShare)
     {
         var commandLines = new Dictionary<int, string>();
         var parents = new Dictionary<int, int>();
@@ -112,7 +118,11 @@ public sealed class ProcessSampler : IAsyncDisposable
             try
             {
                 var status = ReadStatus(Path.Combine("/proc", pid.ToString(CultureInfo.InvariantCulture), "status"));
-                var pss = withPss ? ReadStatus(Path.Combine("/proc", pid.ToString(CultureInfo.InvariantCulture), "smaps_rollup")).GetValueOrDefault("Pss") : 0;
+                if (pssShare is null || pid % PssEvery == pssShare)
+                {
+                    _pssKb[pid] = ReadStatus(Path.Combine("/proc", pid.ToString(CultureInfo.InvariantCulture), "smaps_rollup")).GetValueOrDefault("Pss");
+                }
+                var pss = _pssKb.GetValueOrDefault(pid);
                 var ticks = ReadCpuTicks(Path.Combine("/proc", pid.ToString(CultureInfo.InvariantCulture), "stat"));
                 if (baseline)
                 {
