@@ -71,8 +71,9 @@ done
 # RabbitMQ: loopback only, management UI on :15672.
 mkdir -p /etc/rabbitmq
 grep -q '^NODE_IP_ADDRESS=127.0.0.1' /etc/rabbitmq/rabbitmq-env.conf 2>/dev/null || echo 'NODE_IP_ADDRESS=127.0.0.1' >> /etc/rabbitmq/rabbitmq-env.conf
-# Schedulers sleep when idle instead of busy-waiting: on a machine whose cores the apps and PostgreSQL share, the
-# spinning took CPU they needed (docs/performance.md, runtime settings).
+# Schedulers sleep when idle instead of busy-waiting. RabbitMQ's own scripts default to this; it is written here so
+# that it holds whatever the package's defaults: busy-waiting schedulers took CPU the apps and PostgreSQL needed, and
+# made single orders slower (docs/performance.md, the evening sitting of 2026-11-30).
 grep -q 'sbwt' /etc/rabbitmq/rabbitmq-env.conf 2>/dev/null ||
   echo 'SERVER_ADDITIONAL_ERL_ARGS="+sbwt none +sbwtdcpu none +sbwtdio none"' >> /etc/rabbitmq/rabbitmq-env.conf
 [ -f /etc/rabbitmq/enabled_plugins ] || echo '[rabbitmq_management].' > /etc/rabbitmq/enabled_plugins
