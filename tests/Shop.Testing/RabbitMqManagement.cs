@@ -38,6 +38,28 @@ public sealed class RabbitMqManagement : IDisposable
         return Read(root, "messages_ready") + Read(root, "messages_unacknowledged");
     }
 
+    /// <summary>The queue's messages ready and delivered but not yet acknowledged, as the management API last sampled them.</summary>
+    public async Task<(long Ready, long Unacknowledged)> MessageCountsAsync(string vhost, string queue)
+    {
+        using var response = await _http.GetAsync($"/api/queues/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(queue)}");
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (Read(document.RootElement, "messages_ready"), Read(document.RootElement, "messages_unacknowledged"));
+    }
+
+    /// <summary>The channels the broker lists on a connection (by the broker's name for it); 0 once it is closed.</summary>
+    public async Task<int> ChannelsAsync(string connection)
+    {
+        using var response = await _http.GetAsync($"/api/connections/{Uri.EscapeDataString(connection)}/channels");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return 0;
+        }
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.GetArrayLength();
+    }
+
     /// <summary>The connections open in the virtual host: the broker's name for each, and the name its client gave it.</summary>
     public async Task<List<(string Name, string? ClientName)>> ConnectionsAsync(string vhost)
     {
