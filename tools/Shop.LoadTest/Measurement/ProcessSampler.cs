@@ -6,8 +6,8 @@ namespace Shop.LoadTest.Measurement;
 /// The proportional set size is costly to read: the kernel walks a process's page tables to sum it, about 170 ms of
 /// CPU for one round over the system's processes here (35 ms for RabbitMQ, 10 ms for each .NET app). Read every
 /// second it took a sixth of a core from the system under test; read for all processes every tenth second, it took a
-/// core away for those 170 ms, and orders sent then finished half as late again as the others (the runs' slowest
-/// orders came every tenth second). So each process's PSS is read in its own second of every <see cref="PssEvery"/>
+/// core away for those 170 ms: the slowest order of each tenth second took about 1.5 times as long as the slowest of
+/// the other seconds. So each process's PSS is read in its own second of every <see cref="PssEvery"/>
 /// (a tenth of the processes each second, by pid), and a group's PSS is the sum of its processes' latest reads.
 /// All are read at the start and at the end.
 /// </summary>
@@ -117,13 +117,14 @@ public sealed class ProcessSampler : IAsyncDisposable
             }
             try
             {
-                var status = ReadStatus(Path.Combine("/proc", pid.ToString(CultureInfo.InvariantCulture), "status"));
+                var directory = Path.Combine("/proc", pid.ToString(CultureInfo.InvariantCulture));
+                var status = ReadStatus(Path.Combine(directory, "status"));
                 if (pssShare is null || pid % PssEvery == pssShare)
                 {
-                    _pssKb[pid] = ReadStatus(Path.Combine("/proc", pid.ToString(CultureInfo.InvariantCulture), "smaps_rollup")).GetValueOrDefault("Pss");
+                    _pssKb[pid] = ReadStatus(Path.Combine(directory, "smaps_rollup")).GetValueOrDefault("Pss");
                 }
                 var pss = _pssKb.GetValueOrDefault(pid);
-                var ticks = ReadCpuTicks(Path.Combine("/proc", pid.ToString(CultureInfo.InvariantCulture), "stat"));
+                var ticks = ReadCpuTicks(Path.Combine(directory, "stat"));
                 if (baseline)
                 {
                     _baselineTicks[pid] = ticks; // a process born later counts from zero
