@@ -1,4 +1,5 @@
 using RabbitMQ.Client.Exceptions;
+using Shop.IntegrationTests.Observability;
 using Shop.Messaging.RabbitMq;
 
 namespace Shop.IntegrationTests.Messaging;
@@ -20,13 +21,22 @@ public sealed class PublishConfirmTimeoutTests(MessagingStore store) : IClassFix
         await using var relay = new ConfirmDroppingRelay(TestEnvironment.RabbitMqHost, 5672);
         using var host = BuildHost(relay);
         var publisher = host.Services.GetRequiredService<IMessagePublisher>();
+        var connection = host.Services.GetRequiredService<RabbitMqConnection>();
+        using var spans = new PublishSpans();
         await publisher.PublishAsync(Message(), CancellationToken.None);
+        var channel = await connection.GetPublishChannelAsync(CancellationToken.None);
 
         relay.DropConfirms = true;
         var unconfirmed = Message();
         var failure = await Assert.ThrowsAsync<TimeoutException>(() => publisher.PublishAsync(unconfirmed, CancellationToken.None).WaitAsync(Stuck));
         Assert.Equal(1, relay.Dropped);
         Assert.Equal($"The broker did not confirm message {unconfirmed.MessageId} (OrderStatusChanged) within 1 s", failure.Message);
+        // Its span ends as failed, with the timeout.
+        var span = spans.Single(unconfirmed.MessageId);
+        Assert.Equal((ActivityStatusCode.Error, failure.Message), (span.Status, span.StatusDescription));
+        Assert.Equal("exception", Assert.Single(span.Events).Name);
+        // The channel that left it unconfirmed is out of use.
+        Assert.NotSame(channel, await connection.GetPublishChannelAsync(CancellationToken.None));
 
         relay.DropConfirms = false;
         await publisher.PublishAsync(Message(), CancellationToken.None).WaitAsync(Stuck);

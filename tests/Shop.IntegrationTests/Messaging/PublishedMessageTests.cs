@@ -6,8 +6,8 @@ namespace Shop.IntegrationTests.Messaging;
 /// <summary>
 /// What the transport's publisher (<c>RabbitMqPublisher</c>) puts on the wire and on its span, read back from the real
 /// broker in a virtual host of the test's own: a persistent message with its ids, type, time and service, its own
-/// headers and the traceparent of its publish span; and a message no queue takes is returned (mandatory), not confirmed
-/// and lost, without taking the channel out of use.
+/// headers and the traceparent of its publish span; a message no queue takes is returned (mandatory), not confirmed
+/// and lost, without taking the channel out of use; a message the broker nacks fails and takes the channel out of use.
 /// </summary>
 public sealed class PublishedMessageTests
 {
@@ -107,27 +107,45 @@ public sealed class PublishedMessageTests
         Assert.Same(channel, await connection.GetPublishChannelAsync(CancellationToken.None));
     }
 
-    /// <summary>The publish spans of the messaging source that end while it listens, recorded with all their data.</summary>
-    private sealed class PublishSpans : IDisposable
+    [Fact]
+    public async Task A_message_the_broker_nacks_fails_naming_it_and_the_next_publish_goes_out_on_a_new_channel()
     {
-        private readonly ConcurrentQueue<Activity> _spans = new();
-        private readonly ActivityListener _listener;
+        await using var broker = await ScratchBroker.CreateAsync();
+        var logs = new LogRecorder();
+        using var host = broker.BuildHost(Service, services => logs.AddTo(services, "Shop.Messaging.RabbitMq"));
+        var publisher = host.Services.GetRequiredService<IMessagePublisher>();
+        var connection = host.Services.GetRequiredService<RabbitMqConnection>();
+        using var spans = new PublishSpans();
+        using var metrics = new MetricsRecorder();
+        var channel = await connection.GetPublishChannelAsync(CancellationToken.None);
 
-        public PublishSpans()
+        // A queue that holds nothing and refuses what would overflow it: the broker nacks every message routed to it.
+        var key = $"full-{Guid.NewGuid():N}";
+        await using (var admin = await broker.Connection.CreateChannelAsync())
         {
-            _listener = new ActivityListener
+            var full = await admin.QueueDeclareAsync(key, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
             {
-                ShouldListenTo = source => source.Name == MessagingTelemetry.SourceName,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-                ActivityStopped = _spans.Enqueue,
-            };
-            ActivitySource.AddActivityListener(_listener);
+                ["x-queue-type"] = "classic",
+                ["x-max-length"] = 0,
+                ["x-overflow"] = "reject-publish",
+            });
+            await admin.QueueBindAsync(full.QueueName, "amq.direct", key);
         }
 
-        /// <summary>The one span of the publish of message <paramref name="id"/> (others run in parallel).</summary>
-        public Activity Single(Guid id) =>
-            Assert.Single(_spans, span => span.Kind == ActivityKind.Producer && Equals(span.GetTagItem("messaging.message.id"), id.ToString()));
+        var id = Guid.CreateVersion7();
+        var refused = new OutgoingMessage(id, "Work", "amq.direct", key, Encoding.UTF8.GetBytes("{}"), id, TraceParent: null, CreatedAt);
+        var nacked = await Assert.ThrowsAsync<PublishException>(() => publisher.PublishAsync(refused, CancellationToken.None));
+        Assert.False(nacked.IsReturn);
+        var span = spans.Single(id);
+        Assert.Equal((ActivityStatusCode.Error, nacked.Message), (span.Status, span.StatusDescription));
+        Assert.Single(metrics.Values("shop.messaging.publish.duration", "exchange=amq.direct", "outcome=failed"));
 
-        public void Dispose() => _listener.Dispose();
+        // A nack says the broker could not take the message on this channel: it is closed and the next publish opens another.
+        Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning && e.Message ==
+            $"The broker nacked message {id}; the publishing channel is closed and the next publish opens a new connection and channel");
+        await Eventually.UntilAsync(() => Task.FromResult(channel.IsOpen), open => !open, "the channel that had the nack closed");
+        var next = new OutgoingMessage(Guid.CreateVersion7(), "Work", ScratchBroker.Exchange, "nobody", Encoding.UTF8.GetBytes("{}"), id, TraceParent: null, CreatedAt);
+        await publisher.PublishAsync(next, CancellationToken.None);
+        Assert.NotSame(channel, await connection.GetPublishChannelAsync(CancellationToken.None));
     }
 }
