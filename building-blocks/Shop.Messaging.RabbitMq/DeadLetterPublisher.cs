@@ -42,7 +42,7 @@ internal sealed partial class DeadLetterPublisher(
             {
                 var delay = Backoff.Delay(attempt, options.Value.MaxRetryDelay);
                 LogRetrying(exception, deadLetter.MessageId, queue, attempt, delay);
-                await Task.Delay(delay, cancellationToken);
+                await Task.Delay(delay, clock, cancellationToken);
             }
         }
     }

@@ -10,7 +10,8 @@ namespace Shop.Messaging.Outbox;
 /// or every commit when dispatch on commit is off), and again with backoff while rounds fail. The timer function is
 /// the safety net beside it.
 /// </summary>
-internal sealed class OutboxRelayWorker(IOutboxRelay relay, IOutboxSignal signal, IOptions<MessagingOptions> options, ILogger<OutboxRelayWorker> logger)
+internal sealed class OutboxRelayWorker(
+    IOutboxRelay relay, IOutboxSignal signal, IOptions<MessagingOptions> options, TimeProvider clock, ILogger<OutboxRelayWorker> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,7 +27,7 @@ internal sealed class OutboxRelayWorker(IOutboxRelay relay, IOutboxSignal signal
                 var grace = options.Value.EffectiveRelayGrace;
                 if (grace > TimeSpan.Zero)
                 {
-                    await Task.Delay(grace, stoppingToken);
+                    await Task.Delay(grace, clock, stoppingToken);
                 }
                 var result = await relay.DrainAsync(stoppingToken);
                 if (result.Failed == 0)
@@ -47,7 +48,7 @@ internal sealed class OutboxRelayWorker(IOutboxRelay relay, IOutboxSignal signal
             }
 
             var delay = Backoff.Delay(failures, options.Value.MaxRetryDelay);
-            await Task.Delay(delay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(delay, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             signal.Notify();
         }
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -63,7 +64,8 @@ public sealed class DeadLetterPublisherTests
     public async Task A_dead_letter_the_broker_does_not_confirm_is_published_again_until_it_is_each_failure_logged()
     {
         var failures = new Queue<Exception>([new IOException("connection lost"), new TimeoutException("not confirmed")]);
-        var harness = new Harness(_ => failures.TryDequeue(out var failure) ? failure : null);
+        // The real clock: the backoffs (about 100 and 200 ms) pass on their own.
+        var harness = new Harness(_ => failures.TryDequeue(out var failure) ? failure : null, TimeProvider.System);
         var id = Guid.NewGuid();
         var delivery = new Delivery(9, Redelivered: false, "shop.orders", "order.created", id.ToString(), "OrderCreated", null, null, [1]);
 
@@ -94,9 +96,31 @@ public sealed class DeadLetterPublisherTests
         Assert.Empty(harness.Logger.Entries);
     }
 
+    [Fact]
+    public async Task A_dead_letter_is_published_again_only_once_the_backoff_it_logged_has_passed_on_the_clock()
+    {
+        var clock = new FakeTimeProvider(Now);
+        var attempts = 0;
+        var harness = new Harness(_ => ++attempts == 1 ? new IOException("connection lost") : null, clock);
+        var delivery = new Delivery(11, Redelivered: false, "shop.orders", "order.created", Guid.NewGuid().ToString(), "OrderCreated", null, null, [1]);
+
+        // The mocked publisher answers at once: the call returns only when it waits out its backoff.
+        var publishing = harness.Publisher.PublishAsync(Queue, delivery, "poison", activity: null, CancellationToken.None);
+        var delay = TimeSpan.Parse(Assert.Single(harness.Logger.Entries).Property("Delay")!, CultureInfo.InvariantCulture);
+        Assert.InRange(delay, TimeSpan.FromMilliseconds(80), TimeSpan.FromMilliseconds(120)); // the first backoff, 100 ms ± 20 %
+        // Task.Delay counts whole milliseconds.
+        clock.Advance(delay - TimeSpan.FromMilliseconds(1));
+        Assert.Single(harness.Published);
+        Assert.False(publishing.IsCompleted);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await publishing.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, harness.Published.Count);
+    }
+
     private sealed class Harness
     {
-        public Harness(Func<OutgoingMessage, Exception?>? failure = null)
+        public Harness(Func<OutgoingMessage, Exception?>? failure = null, TimeProvider? clock = null)
         {
             var publisher = new Mock<IMessagePublisher>();
             publisher.Setup(p => p.PublishAsync(It.IsAny<OutgoingMessage>(), It.IsAny<CancellationToken>()))
@@ -106,7 +130,7 @@ public sealed class DeadLetterPublisherTests
                     return failure?.Invoke(message) is { } error ? Task.FromException(error) : Task.CompletedTask;
                 });
             Publisher = new DeadLetterPublisher(publisher.Object, Topology, Options.Create(new MessagingOptions { ServiceName = "payments" }),
-                new FakeTimeProvider(Now), Logger);
+                clock ?? new FakeTimeProvider(Now), Logger);
         }
 
         public List<OutgoingMessage> Published { get; } = [];

@@ -7,6 +7,11 @@ public sealed class OutboxRelayWorkerTests
     private static readonly IOptions<MessagingOptions> Options =
         Microsoft.Extensions.Options.Options.Create(new MessagingOptions { ServiceName = "test", MaxRetryDelay = TimeSpan.FromMilliseconds(50), RelayGrace = TimeSpan.Zero });
 
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    // Only a worker that never gets there waits this long.
+    private static readonly TimeSpan Hang = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task Relay_drains_at_start_and_again_when_a_commit_signals()
     {
@@ -98,7 +103,7 @@ public sealed class OutboxRelayWorkerTests
             4 => Task.FromException<RelayResult>(fourth),
             var round => Task.FromResult(Finished(round)),
         });
-        using var worker = new OutboxRelayWorker(relay.Object, signal, Options, logger);
+        using var worker = new OutboxRelayWorker(relay.Object, signal, Options, TimeProvider.System, logger);
 
         RelayResult Finished(int round)
         {
@@ -126,19 +131,48 @@ public sealed class OutboxRelayWorkerTests
     public async Task A_signal_is_followed_by_a_round_only_once_the_relay_grace_has_passed()
     {
         var options = Microsoft.Extensions.Options.Options.Create(new MessagingOptions { ServiceName = "test", RelayGrace = TimeSpan.FromHours(1) });
+        var clock = new TimerRecordingClock(Start);
         var signal = new HeldSignal();
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var relay = new Mock<IOutboxRelay>();
-        relay.Setup(r => r.DrainAsync(It.IsAny<CancellationToken>())).ReturnsAsync(new RelayResult(0, 0));
-        using var worker = new OutboxRelayWorker(relay.Object, signal, options, NullLogger<OutboxRelayWorker>.Instance);
+        relay.Setup(r => r.DrainAsync(It.IsAny<CancellationToken>())).Returns(() =>
+        {
+            drained.TrySetResult();
+            return Task.FromResult(new RelayResult(0, 0));
+        });
+        using var worker = new OutboxRelayWorker(relay.Object, signal, options, clock, NullLogger<OutboxRelayWorker>.Instance);
 
         await worker.StartAsync(CancellationToken.None);
-        await signal.Waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        await signal.Waiting.WaitAsync(Hang);
         signal.Release();
-        // The signal's wait has returned, so the worker is past it: only the grace stands between it and a round.
+        // Past the signal's wait, the worker waits out the grace on the clock: no round a tick before it ends, one at its end.
+        Assert.Equal(TimeSpan.FromHours(1), await clock.TimerAsync(1).WaitAsync(Hang));
+        clock.Advance(TimeSpan.FromHours(1) - TimeSpan.FromTicks(1));
+        relay.Verify(r => r.DrainAsync(It.IsAny<CancellationToken>()), Times.Never);
+        clock.Advance(TimeSpan.FromTicks(1));
+        await drained.Task.WaitAsync(Hang);
         await worker.StopAsync(CancellationToken.None);
 
-        relay.Verify(r => r.DrainAsync(It.IsAny<CancellationToken>()), Times.Never);
         Assert.True(worker.ExecuteTask!.IsCompletedSuccessfully, $"the worker ended {worker.ExecuteTask.Status}");
+    }
+
+    [Fact]
+    public async Task A_failed_round_is_tried_again_only_once_its_backoff_has_passed()
+    {
+        var clock = new TimerRecordingClock(Start);
+        var rounds = new CountingRelay(new RelayResult(Published: 0, Failed: 1));
+        using var worker = new OutboxRelayWorker(rounds.Relay.Object, new OutboxSignal(), Options, clock, NullLogger<OutboxRelayWorker>.Instance);
+
+        await worker.StartAsync(CancellationToken.None);
+        await rounds.WaitForAsync(1).WaitAsync(Hang);
+        // The backoff after a first failure: MaxRetryDelay (50 ms here) with up to 20 % jitter either way, on the clock.
+        var backoff = await clock.TimerAsync(1).WaitAsync(Hang);
+        Assert.InRange(backoff, TimeSpan.FromMilliseconds(40), TimeSpan.FromMilliseconds(60));
+        clock.Advance(backoff - TimeSpan.FromTicks(1));
+        rounds.Relay.Verify(r => r.DrainAsync(It.IsAny<CancellationToken>()), Times.Once);
+        clock.Advance(TimeSpan.FromTicks(1));
+        await rounds.WaitForAsync(2).WaitAsync(Hang);
+        await worker.StopAsync(CancellationToken.None);
     }
 
     private static void AssertFailedRound(LoggedRecord entry, Exception exception, string failures)
@@ -211,7 +245,8 @@ public sealed class OutboxRelayWorkerTests
         }
     }
 
-    private static OutboxRelayWorker Worker(IOutboxRelay relay, IOutboxSignal signal) => new(relay, signal, Options, NullLogger<OutboxRelayWorker>.Instance);
+    private static OutboxRelayWorker Worker(IOutboxRelay relay, IOutboxSignal signal) =>
+        new(relay, signal, Options, TimeProvider.System, NullLogger<OutboxRelayWorker>.Instance);
 
     /// <summary>A relay mock that answers with the given results (then empty rounds) and reports each round.</summary>
     private sealed class CountingRelay
