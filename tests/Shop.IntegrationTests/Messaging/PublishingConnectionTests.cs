@@ -8,8 +8,9 @@ namespace Shop.IntegrationTests.Messaging;
 /// <summary>
 /// The transport's connection (<c>RabbitMqConnection</c>) on the real broker, in a virtual host of the test's own: a
 /// publishing connection the broker closes is replaced by the next publish, a retired channel is closed at once and its
-/// connection with the next publish, an unreachable broker fails publishes fast for a second, and a queue of the other
-/// type stops publishing and paces the consumers' connects until a later declaration succeeds.
+/// connection with the next publish, a host that stops closes its connection, an unreachable broker fails publishes fast
+/// for a second, and a queue of the other type stops publishing and paces the consumers' connects until a later
+/// declaration succeeds.
 /// </summary>
 public sealed class PublishingConnectionTests
 {
@@ -79,6 +80,21 @@ public sealed class PublishingConnectionTests
         await publisher.PublishAsync(Message(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
         await Eventually.UntilAsync(() => broker.ConnectionsAsync(PublisherConnection), c => c.Count == 1 && c[0] != first,
             "the new publishing connection alone, the old one closed", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task A_host_that_stops_closes_its_publishing_connection()
+    {
+        await using var broker = await ScratchBroker.CreateAsync();
+        var host = broker.BuildHost(Service);
+        await host.Services.GetRequiredService<IMessagePublisher>().PublishAsync(Message(), CancellationToken.None);
+        await Eventually.UntilAsync(() => broker.ConnectionsAsync(PublisherConnection), c => c.Count == 1, "the broker to list the publishing connection");
+
+        // An app that stops (a scale-in, a deployment) leaves no connection open on the broker behind it.
+        await host.StopAsync();
+        await ((IAsyncDisposable)host).DisposeAsync();
+        await Eventually.UntilAsync(() => broker.ConnectionsAsync(PublisherConnection), c => c.Count == 0, "the publishing connection closed",
+            TimeSpan.FromSeconds(30));
     }
 
     [Fact]
