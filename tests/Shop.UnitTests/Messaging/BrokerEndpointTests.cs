@@ -21,6 +21,13 @@ public sealed class BrokerEndpointTests
             [new("rabbit-1", 5672), new("rabbit-2", 5671), new("fd00::3", 5673), new("fd00::4", 5671)],
             endpoints!);
         Assert.Equal("[fd00::3]:5673", endpoints![2].ToString());
+        Assert.Equal("rabbit-1:5672", endpoints[0].ToString());
+    }
+
+    [Fact]
+    public void The_highest_port_is_one()
+    {
+        Assert.Equal([new("rabbit-1", 65535)], BrokerEndpoint.TryParseList("rabbit-1:65535", 5672, out _)!);
     }
 
     [Theory]

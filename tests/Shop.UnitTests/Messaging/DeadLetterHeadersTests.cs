@@ -36,6 +36,31 @@ public sealed class DeadLetterHeadersTests
     }
 
     [Fact]
+    public void A_message_the_broker_dead_lettered_for_another_reason_reads_that_reason_and_leaves_what_its_record_lacks_unknown()
+    {
+        var rejected = new Dictionary<string, object?>
+        {
+            [DeadLetterHeaders.BrokerDeath] = new List<object?> { new Dictionary<string, object?> { ["reason"] = Bytes("rejected") } },
+        };
+        var bare = new Dictionary<string, object?>
+        {
+            [DeadLetterHeaders.BrokerDeath] = new List<object?> { new Dictionary<string, object?> { ["queue"] = Bytes("payments.order-created") } },
+        };
+
+        Assert.Equal(new DeadLetterHeaders("dead-lettered by the broker (rejected)", null, null, null, null), DeadLetterHeaders.Read(rejected));
+        Assert.Equal(new DeadLetterHeaders("dead-lettered by the broker (no reason given)", null, null, "payments.order-created", null),
+            DeadLetterHeaders.Read(bare));
+    }
+
+    [Fact]
+    public void An_x_death_header_without_a_record_reads_as_unknown()
+    {
+        var headers = new Dictionary<string, object?> { [DeadLetterHeaders.BrokerDeath] = new List<object?> { Bytes("not a table") } };
+
+        Assert.Equal(new DeadLetterHeaders(null, null, null, null, null), DeadLetterHeaders.Read(headers));
+    }
+
+    [Fact]
     public void A_message_with_neither_reads_as_unknown()
     {
         Assert.Equal(new DeadLetterHeaders(null, null, null, null, null), DeadLetterHeaders.Read(null));

@@ -114,6 +114,34 @@ public sealed class QueueTypeTests
         Assert.Contains(Validate(options), result => result.MemberNames.Contains(nameof(RabbitMqOptions.ConnectionString)));
     }
 
+    [Theory]
+    [InlineData("amqp://guest:guest@broker.internal/", null, "broker.internal:5672", false)]
+    [InlineData("amqps://guest:guest@broker.internal/", null, "broker.internal:5671", true)]
+    [InlineData("amqps://guest:guest@broker.internal:5690/", null, "broker.internal:5690", true)]
+    [InlineData("amqp://guest:guest@broker.internal/", "10.0.0.1,10.0.0.2:5681", "10.0.0.1:5672,10.0.0.2:5681", false)]
+    [InlineData("amqps://guest:guest@broker.internal/", "10.0.0.1,10.0.0.2:5681", "10.0.0.1:5671,10.0.0.2:5681", true)]
+    public void Without_a_port_a_node_takes_AMQPs_own_5672_or_5671_for_TLS_which_amqps_turns_on_for_every_node(
+        string connectionString, string? endpoints, string expected, bool tls)
+    {
+        var options = new RabbitMqOptions { ConnectionString = connectionString, Endpoints = endpoints };
+
+        Assert.Empty(Validate(options));
+        var nodes = options.AmqpEndpoints();
+        Assert.Equal(expected, string.Join(",", nodes.Select(e => $"{e.HostName}:{e.Port}")));
+        Assert.All(nodes, node => Assert.Equal((tls, node.HostName), (node.Ssl.Enabled, node.Ssl.ServerName)));
+    }
+
+    [Theory]
+    [InlineData("Host=127.0.0.1")]
+    [InlineData("http://broker.internal:5672/")]
+    public void A_connection_string_that_is_no_AMQP_URI_is_refused_with_an_example_of_one(string connectionString)
+    {
+        var problem = Assert.Single(Validate(new RabbitMqOptions { ConnectionString = connectionString }),
+            result => result.MemberNames.Contains(nameof(RabbitMqOptions.ConnectionString)) && result.ErrorMessage is not null
+                && result.ErrorMessage.StartsWith("The RabbitMQ connection string must be an AMQP URI", StringComparison.Ordinal));
+        Assert.Contains("amqp://guest:guest@127.0.0.1:5672/", problem.ErrorMessage);
+    }
+
     [Fact]
     public void The_mismatch_error_names_the_queue_the_setting_the_broker_reply_and_the_migrate_command()
     {
