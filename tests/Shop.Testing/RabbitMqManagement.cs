@@ -111,6 +111,18 @@ public sealed class RabbitMqManagement : IDisposable
         return document.RootElement.TryGetProperty("type", out var type) ? type.GetString() : null;
     }
 
+    /// <summary>An exchange as the broker keeps it: its type, whether it survives a restart, whether it goes with its last binding, its alternate exchange.</summary>
+    public async Task<(string? Type, bool Durable, bool AutoDelete, string? AlternateExchange)> ExchangeAsync(string vhost, string exchange)
+    {
+        using var response = await _http.GetAsync($"/api/exchanges/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(exchange)}");
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = document.RootElement;
+        var alternate = root.TryGetProperty("arguments", out var arguments) && arguments.ValueKind == JsonValueKind.Object
+            && arguments.TryGetProperty("alternate-exchange", out var value) ? value.GetString() : null;
+        return (root.GetProperty("type").GetString(), root.GetProperty("durable").GetBoolean(), root.GetProperty("auto_delete").GetBoolean(), alternate);
+    }
+
     private static long Read(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
 
